@@ -1,0 +1,21 @@
+package dev.httpfromscratch.testkit;
+
+/**
+ * The outcome of one graded test, the unit every score report counts: a test method carrying
+ * {@link Points} (a parameterized or repeated test counts once, and only if every run of it passed).
+ *
+ * @param name     what the report shows: the display names from the test class down to the method
+ * @param points   what the test is worth
+ * @param passed   whether it earned its points
+ * @param message  why it failed (the assertion message a student acts on); empty when it passed
+ * @param hidden   whether the class is {@link Hidden}
+ * @param location {@code ClassName.method} for instructors who want to find the test
+ * @param seconds  how long it ran
+ */
+public record GradedTest(String name, int points, boolean passed, String message, boolean hidden,
+                         String location, double seconds) {
+
+    public int earned() {
+        return passed ? points : 0;
+    }
+}

@@ -1,0 +1,222 @@
+package dev.httpfromscratch.testkit;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+
+/**
+ * Scores a module while its tests run: JUnit calls this listener for every test started, skipped
+ * and finished, and at the end it writes the module's {@link ScoreReport} to
+ * {@code target/grading/} (report.md, results.json, classroom.json), prints the Markdown table,
+ * and appends it to {@code $GITHUB_STEP_SUMMARY} when GitHub Actions set that variable.
+ *
+ * <p>JUnit finds it through {@code META-INF/services/org.junit.platform.launcher.TestExecutionListener}
+ * in this kit, so every module whose tests use the kit is scored without any set-up. A module
+ * without {@link Points} tests (course-common) writes nothing.
+ *
+ * <p>Surefire starts the test JVM in the module's folder, so {@code user.dir} names the module;
+ * {@code -Dgrading.dir=...} and {@code -Dgrading.module=...} override that.
+ */
+public final class GradingListener implements TestExecutionListener {
+    private TestPlan plan;
+    private final Map<String, Outcome> graded = new LinkedHashMap<>(); // unique id of a @Points method -> outcome
+    private final Map<String, String> whyNotRun = new LinkedHashMap<>(); // skipped or failed containers
+    private long planStarted;
+
+    /** What is known about one graded test while the plan runs. */
+    private static final class Outcome {
+        final TestIdentifier test;
+        final int points;
+        final boolean hidden;
+        final String location;
+        boolean finished;
+        long started;
+        long nanos;
+        final List<String> failures = new ArrayList<>();
+
+        Outcome(TestIdentifier test, int points, boolean hidden, String location) {
+            this.test = test;
+            this.points = points;
+            this.hidden = hidden;
+            this.location = location;
+        }
+    }
+
+    @Override
+    public void testPlanExecutionStarted(TestPlan testPlan) {
+        plan = testPlan;
+        planStarted = System.nanoTime();
+        for (TestIdentifier root : testPlan.getRoots()) {
+            for (TestIdentifier node : testPlan.getDescendants(root)) {
+                methodSource(node).ifPresent(method -> {
+                    Points points = pointsOf(method);
+                    if (points != null) {
+                        graded.put(node.getUniqueId(), new Outcome(node, points.value(), isHidden(method.getJavaClass()),
+                                method.getJavaClass().getSimpleName() + "." + method.getMethodName()));
+                    }
+                });
+            }
+        }
+    }
+
+    @Override
+    public void executionStarted(TestIdentifier identifier) {
+        Outcome outcome = graded.get(identifier.getUniqueId());
+        if (outcome != null) {
+            outcome.started = System.nanoTime();
+        }
+    }
+
+    @Override
+    public void executionSkipped(TestIdentifier identifier, String reason) {
+        Outcome outcome = gradedAncestorOrSelf(identifier);
+        if (outcome != null) {
+            outcome.failures.add("skipped: " + reason);
+            outcome.finished = outcome.finished || outcome.test.equals(identifier);
+        } else {
+            whyNotRun.put(identifier.getUniqueId(), "skipped: " + reason);
+        }
+    }
+
+    @Override
+    public void executionFinished(TestIdentifier identifier, TestExecutionResult result) {
+        Outcome outcome = gradedAncestorOrSelf(identifier);
+        if (outcome == null) {
+            // A class whose @BeforeAll failed ran none of its tests: keep the reason for them.
+            if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+                whyNotRun.put(identifier.getUniqueId(), describe(result));
+            }
+            return;
+        }
+        if (result.getStatus() != TestExecutionResult.Status.SUCCESSFUL) {
+            String failure = describe(result);
+            // A parameterized test names the run that failed; a plain test needs no prefix.
+            outcome.failures.add(outcome.test.equals(identifier) ? failure : identifier.getDisplayName() + ": " + failure);
+        }
+        if (outcome.test.equals(identifier)) {
+            outcome.finished = true;
+            outcome.nanos = System.nanoTime() - outcome.started;
+        }
+    }
+
+    @Override
+    public void testPlanExecutionFinished(TestPlan testPlan) {
+        if (graded.isEmpty()) {
+            return; // not a graded module
+        }
+        List<GradedTest> tests = new ArrayList<>();
+        for (Outcome outcome : graded.values()) {
+            if (!outcome.finished && outcome.failures.isEmpty()) {
+                outcome.failures.add("did not run: " + reasonNotRun(outcome.test));
+            }
+            boolean passed = outcome.finished && outcome.failures.isEmpty();
+            tests.add(new GradedTest(displayPath(outcome.test), outcome.points, passed, String.join("\n", outcome.failures),
+                    outcome.hidden, outcome.location, outcome.nanos / 1e9));
+        }
+        ScoreReport report = new ScoreReport(moduleName(), tests, (System.nanoTime() - planStarted) / 1e9);
+        try {
+            report.writeTo(gradingDirectory());
+            String jobSummary = System.getenv("GITHUB_STEP_SUMMARY");
+            if (jobSummary != null && !jobSummary.isBlank()) {
+                report.appendTo(Path.of(jobSummary));
+            }
+        } catch (IOException cannotWrite) {
+            throw new UncheckedIOException("cannot write the score report to " + gradingDirectory(), cannotWrite);
+        }
+        System.out.println();
+        System.out.println(report.markdown());
+        System.out.println("(score report: " + gradingDirectory() + ")");
+    }
+
+    private static Optional<MethodSource> methodSource(TestIdentifier node) {
+        return node.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast);
+    }
+
+    /** @Points on the method, else on its class (every test of that class is then worth that much). */
+    private static Points pointsOf(MethodSource method) {
+        try {
+            Points onMethod = method.getJavaMethod().getAnnotation(Points.class);
+            return onMethod != null ? onMethod : method.getJavaClass().getAnnotation(Points.class);
+        } catch (RuntimeException notLoadable) {
+            return null; // a method JUnit cannot resolve is not ours to score
+        }
+    }
+
+    /** A @Nested class is hidden when any class around it is. */
+    private static boolean isHidden(Class<?> testClass) {
+        for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
+            if (c.isAnnotationPresent(Hidden.class)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Outcome gradedAncestorOrSelf(TestIdentifier identifier) {
+        for (Optional<TestIdentifier> node = Optional.of(identifier); node.isPresent(); node = plan.getParent(node.get())) {
+            Outcome outcome = graded.get(node.get().getUniqueId());
+            if (outcome != null) {
+                return outcome;
+            }
+        }
+        return null;
+    }
+
+    private String reasonNotRun(TestIdentifier test) {
+        for (Optional<TestIdentifier> node = plan.getParent(test); node.isPresent(); node = plan.getParent(node.get())) {
+            String reason = whyNotRun.get(node.get().getUniqueId());
+            if (reason != null) {
+                return reason;
+            }
+        }
+        return "the test run ended before this test (did the JVM crash or time out?)";
+    }
+
+    /** "Step 1: the accept loop › prints ..." : the display names below the engine. */
+    private String displayPath(TestIdentifier test) {
+        List<String> names = new ArrayList<>();
+        for (Optional<TestIdentifier> node = Optional.of(test); node.isPresent(); node = plan.getParent(node.get())) {
+            if (node.get().getParentId().isPresent()) { // the root is the engine ("JUnit Jupiter")
+                names.addFirst(node.get().getDisplayName());
+            }
+        }
+        return String.join(" › ", names);
+    }
+
+    /** The failure as a student should read it: the assertion's message, or the exception and its first frames. */
+    private static String describe(TestExecutionResult result) {
+        Throwable failure = result.getThrowable().orElse(null);
+        if (failure == null) {
+            return result.getStatus().toString();
+        }
+        if (failure instanceof AssertionError) {
+            return String.valueOf(failure.getMessage()).strip();
+        }
+        StringWriter trace = new StringWriter();
+        failure.printStackTrace(new PrintWriter(trace));
+        List<String> lines = trace.toString().lines().limit(8).toList(); // where it was thrown is what helps
+        return String.join("\n", lines);
+    }
+
+    private static String moduleName() {
+        String configured = System.getProperty("grading.module");
+        return configured != null ? configured : Path.of(System.getProperty("user.dir")).getFileName().toString();
+    }
+
+    private static Path gradingDirectory() {
+        String configured = System.getProperty("grading.dir");
+        return configured != null ? Path.of(configured) : Path.of(System.getProperty("user.dir"), "target", "grading");
+    }
+}
