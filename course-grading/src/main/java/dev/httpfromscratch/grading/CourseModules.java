@@ -1,0 +1,69 @@
+package dev.httpfromscratch.grading;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
+
+/**
+ * The modules of the course as the root pom lists them, in build order. Nothing here names a
+ * step: a checkpoint added to the root pom is graded and put in the starter without any change.
+ */
+public final class CourseModules {
+    /** This module: it grades the others and has no graded tests of its own. */
+    static final String SELF = "course-grading";
+
+    private static final Pattern POINTS = Pattern.compile("@Points\\(\\s*(\\d+)\\s*\\)");
+
+    private CourseModules() {}
+
+    /** The {@code <module>} entries of {@code root/pom.xml}. */
+    public static List<String> list(Path root) {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setNamespaceAware(false);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            Document pom = factory.newDocumentBuilder().parse(root.resolve("pom.xml").toFile());
+            NodeList modules = pom.getElementsByTagName("module");
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < modules.getLength(); i++) {
+                names.add(modules.item(i).getTextContent().strip());
+            }
+            return names;
+        } catch (Exception unreadable) {
+            throw new IllegalStateException("cannot read the module list of " + root.resolve("pom.xml") + ": " + unreadable, unreadable);
+        }
+    }
+
+    /**
+     * Points a module's test sources declare (the sum of every {@code @Points(n)}), read from the
+     * source text: used only when a step's tests did not run, so its report can still say how
+     * much it was worth. 0 means the module is not graded.
+     */
+    public static int declaredPoints(Path module) {
+        Path tests = module.resolve("src/test/java");
+        if (!Files.isDirectory(tests)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(tests)) {
+            int sum = 0;
+            for (Path file : files.filter(path -> path.toString().endsWith(".java")).toList()) {
+                Matcher points = POINTS.matcher(Files.readString(file));
+                while (points.find()) {
+                    sum += Integer.parseInt(points.group(1));
+                }
+            }
+            return sum;
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        }
+    }
+}
