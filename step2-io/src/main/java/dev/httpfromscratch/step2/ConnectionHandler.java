@@ -43,7 +43,8 @@ public final class ConnectionHandler {
      * {@link RequestReader}, print "request from &lt;peer&gt; (...)" and the bytes made visible with
      * {@link VisibleBytes}, write {@link FixedResponse#ok()}, print "response sent to &lt;peer&gt;".
      * A client that closes early, resets, or stays silent is dropped with one "dropped &lt;peer&gt;"
-     * line; a header section over the limit gets {@link FixedResponse#headerSectionTooLarge()}.
+     * line; a header section over the limit gets {@link FixedResponse#headerSectionTooLarge()} and a
+     * "rejected &lt;peer&gt;: ... 431" line.
      * Never throws.
      */
     public void handle(Socket client) {
