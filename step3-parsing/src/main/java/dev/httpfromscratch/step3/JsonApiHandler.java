@@ -1,0 +1,110 @@
+package dev.httpfromscratch.step3;
+
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code POST /api}: reads a JSON object and answers with the fields it received, as CerberusHTTP
+ * printed each key and value of the body it parsed with simdjson.
+ *
+ * <pre>{@code
+ * curl -X POST -H 'Content-Type: application/json' -d '{"hello":"world"}' localhost:8000/api
+ * {"received":1,"fields":[{"name":"hello","value":"world"}]}
+ * }</pre>
+ *
+ * <p>The body is untrusted input handed to a library, so the library gets limits too: a body of
+ * 100 000 nested '[' would otherwise make a recursive parser overflow its stack, and one huge
+ * number would cost quadratic time to convert. With {@link StreamReadConstraints} such a body is
+ * a 400 like any other invalid JSON, never a 500 or a dead thread.
+ */
+public final class JsonApiHandler implements Handler {
+
+    /** Deep enough for any sensible document, far from what a thread stack can hold. */
+    public static final int MAX_NESTING_DEPTH = 64;
+
+    static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .maxNumberLength(100)
+                            .maxNameLength(1_000)
+                            .maxStringLength(ParserLimits.DEFAULTS.maxBodyBytes())
+                            .maxTokenCount(100_000)
+                            .build())
+                    // {"a":1,"a":2} is two different objects to two different readers: refuse it.
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .build())
+            .build();
+
+    @Override
+    public HttpResponse handle(HttpRequest request) {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Step 3: check the Content-Type, parse the body with MAPPER.readTree and answer the fields it holds (docs/03-parsing.md, 'Code: JsonApiHandler.handle')");
+        String contentType = request.header("Content-Type");
+        if (!isJson(contentType)) {
+            return error(415, contentType == null ? "Send the body with Content-Type: application/json."
+                    : "Content-Type " + HttpSyntax.shorten(contentType) + " is not application/json.", null);
+        }
+        JsonNode document;
+        try {
+            document = MAPPER.readTree(request.body());
+        } catch (JacksonException invalid) {
+            return error(400, "invalid JSON: " + firstSentence(invalid.getOriginalMessage()), invalid.getLocation());
+        }
+        if (document == null || document.isMissingNode()) {
+            return error(400, "The body is empty; send a JSON object such as {\"hello\":\"world\"}.", null);
+        }
+        if (!document.isObject()) {
+            return error(400, "The body is JSON but not an object; send an object such as {\"hello\":\"world\"}.", null);
+        }
+        ObjectNode answer = MAPPER.createObjectNode();
+        answer.put("received", document.size());
+        ArrayNode fields = answer.putArray("fields");
+        for (Map.Entry<String, JsonNode> field : document.properties()) {
+            fields.addObject().put("name", field.getKey()).set("value", field.getValue());
+        }
+        return HttpResponse.json(200, MAPPER.writeValueAsString(answer));
+        // END SOLUTION
+    }
+
+    /** True for "application/json", whatever its case and parameters ("; charset=utf-8"). */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+        return mediaType.toLowerCase(Locale.ROOT).equals("application/json");
+    }
+
+    /** Jackson's message without the parenthesised source description it appends (line and column say where). */
+    static String firstSentence(String message) {
+        if (message == null) {
+            return "unreadable body";
+        }
+        int cut = message.indexOf(" (start marker at");
+        String first = cut < 0 ? message : message.substring(0, cut);
+        int newline = first.indexOf('\n');
+        return newline < 0 ? first : first.substring(0, newline);
+    }
+
+    /** {"error": ..., "status": ..., "line": ..., "column": ...}: where in the body the problem is. */
+    static HttpResponse error(int status, String message, TokenStreamLocation where) {
+        ObjectNode error = MAPPER.createObjectNode();
+        error.put("status", status);
+        error.put("error", message);
+        if (where != null && where.getLineNr() > 0) {
+            error.put("line", where.getLineNr());
+            error.put("column", where.getColumnNr());
+        }
+        return HttpResponse.json(status, MAPPER.writeValueAsString(error));
+    }
+}
