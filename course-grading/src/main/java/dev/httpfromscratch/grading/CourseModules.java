@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
+import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
@@ -25,8 +26,17 @@ public final class CourseModules {
 
     private CourseModules() {}
 
-    /** The {@code <module>} entries of {@code root/pom.xml}. */
+    /** The modules every build has: {@code <project><modules>} of {@code root/pom.xml}, in order. */
     public static List<String> list(Path root) {
+        return modules(root, false);
+    }
+
+    /** Those and the modules of the pom's profiles (benchmarks, say): what a starter must contain. */
+    public static List<String> listWithProfiles(Path root) {
+        return modules(root, true);
+    }
+
+    private static List<String> modules(Path root, boolean withProfiles) {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setNamespaceAware(false);
@@ -35,7 +45,11 @@ public final class CourseModules {
             NodeList modules = pom.getElementsByTagName("module");
             List<String> names = new ArrayList<>();
             for (int i = 0; i < modules.getLength(); i++) {
-                names.add(modules.item(i).getTextContent().strip());
+                Node module = modules.item(i);
+                Node owner = module.getParentNode().getParentNode(); // <modules> sits in <project> or in a <profile>
+                if (withProfiles || owner.getNodeName().equals("project")) {
+                    names.add(module.getTextContent().strip());
+                }
             }
             return names;
         } catch (Exception unreadable) {

@@ -44,11 +44,13 @@ public final class CourseReport {
         Instant buildStart = since.equals("any") || since.isBlank() ? Instant.EPOCH : Instant.parse(since);
 
         List<String> modules = CourseModules.list(root);
-        if (!modules.getLast().equals(CourseModules.SELF)) {
+        List<String> gradedAfterThis = modules.subList(modules.indexOf(CourseModules.SELF) + 1, modules.size()).stream()
+                .filter(module -> CourseModules.declaredPoints(root.resolve(module)) > 0).toList();
+        if (!gradedAfterThis.isEmpty()) {
             // Maven builds modules without dependencies between them in the order listed: a step
             // listed after this one would be graded before its tests ran.
-            System.err.println("course-grading must be the LAST <module> of the root pom; move "
-                    + modules.subList(modules.indexOf(CourseModules.SELF) + 1, modules.size()) + " above it.");
+            System.err.println("course-grading must come after every graded <module> of the root pom; move "
+                    + gradedAfterThis + " above it.");
             System.exit(1);
         }
         List<StepScore> steps = new ArrayList<>();

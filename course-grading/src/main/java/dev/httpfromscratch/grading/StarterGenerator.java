@@ -65,7 +65,7 @@ public final class StarterGenerator {
         for (String folder : ROOT_FOLDERS.stream().sorted().toList()) {
             copyTree(root.resolve(folder));
         }
-        for (String module : CourseModules.list(root)) {
+        for (String module : CourseModules.listWithProfiles(root)) {
             copyTree(root.resolve(module));
         }
         Files.writeString(out.resolve(STAMP), "Generated from the reference by StarterGenerator; safe to delete.\n");

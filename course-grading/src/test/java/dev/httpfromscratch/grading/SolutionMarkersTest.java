@@ -1,0 +1,79 @@
+package dev.httpfromscratch.grading;
+
+import static dev.httpfromscratch.grading.SolutionMarkers.BEGIN;
+import static dev.httpfromscratch.grading.SolutionMarkers.END;
+import static dev.httpfromscratch.grading.SolutionMarkers.STUB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a reference file becomes a student file. The markers are built from constants, never
+ * written out, so that the generator, copying this very file into a starter, leaves it whole.
+ */
+@DisplayName("Solution markers: reference to starter")
+class SolutionMarkersTest {
+
+    private static String lines(String... lines) {
+        return String.join("\n", lines);
+    }
+
+    @Test
+    @DisplayName("a region becomes its STUB line, indented like the BEGIN marker")
+    void regionBecomesStub() {
+        String reference = lines(
+                "int answer() {",
+                "    " + BEGIN,
+                "    " + STUB + " throw new UnsupportedOperationException(\"Step 9: answer (docs/09.md)\");",
+                "    return 42;",
+                "    " + END,
+                "}");
+        SolutionMarkers.Stubbed starter = SolutionMarkers.stub(reference, "Answer.java");
+        assertThat(starter.text()).isEqualTo(lines(
+                "int answer() {",
+                "    throw new UnsupportedOperationException(\"Step 9: answer (docs/09.md)\");",
+                "}"));
+        assertThat(starter.regions()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a region without a STUB line gets the default stub; an empty STUB removes the region")
+    void defaultAndEmptyStubs() {
+        String reference = lines("  " + BEGIN, "  x();", "  " + END, "  " + BEGIN, "  " + STUB, "  y();", "  " + END, "z();");
+        assertThat(SolutionMarkers.stub(reference, "F.java").text())
+                .isEqualTo(lines("  " + SolutionMarkers.DEFAULT_STUB, "z();"));
+    }
+
+    @Test
+    @DisplayName("unbalanced or misplaced markers stop the generator with file and line")
+    void badMarkers() {
+        assertThatThrownBy(() -> SolutionMarkers.stub(lines(BEGIN, "x();"), "Open.java"))
+                .hasMessageStartingWith("Open.java:1:").hasMessageContaining("never closed");
+        assertThatThrownBy(() -> SolutionMarkers.stub(lines("x();", END), "Close.java"))
+                .hasMessageStartingWith("Close.java:2:");
+        assertThatThrownBy(() -> SolutionMarkers.stub(lines(BEGIN, BEGIN, END), "Nested.java"))
+                .hasMessageStartingWith("Nested.java:2:");
+        assertThatThrownBy(() -> SolutionMarkers.stub(lines(BEGIN, "x();", STUB + " y();", END), "Late.java"))
+                .hasMessageContaining("right after");
+    }
+
+    @Test
+    @DisplayName("marker words inside a longer line are not markers")
+    void onlyWholeLineMarkers() {
+        String reference = lines("String s = \"" + BEGIN + "\";", "// see " + END + " below");
+        assertThat(SolutionMarkers.stub(reference, "S.java").text()).isEqualTo(reference);
+    }
+
+    @Test
+    @DisplayName("SOLUTION FILE and @Hidden files are recognised; a bare HIDDEN FILE comment is refused")
+    void wholeFileMarkers() {
+        assertThat(SolutionMarkers.isSolutionFile(lines(SolutionMarkers.SOLUTION_FILE, "package a;"))).isTrue();
+        assertThat(SolutionMarkers.isSolutionFile("package a; // not " + SolutionMarkers.SOLUTION_FILE)).isFalse();
+        assertThat(SolutionMarkers.isHiddenTest(lines("@" + "Hidden", "class T {}"), "T.java")).isTrue();
+        assertThat(SolutionMarkers.isHiddenTest("class T {}", "T.java")).isFalse();
+        assertThatThrownBy(() -> SolutionMarkers.isHiddenTest(lines(SolutionMarkers.HIDDEN_FILE, "class T {}"), "T.java"))
+                .hasMessageContaining("@dev.httpfromscratch.testkit.Hidden");
+    }
+}
