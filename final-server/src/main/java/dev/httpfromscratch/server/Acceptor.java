@@ -1,0 +1,128 @@
+package dev.httpfromscratch.server;
+
+import dev.httpfromscratch.step3.HttpResponse;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The acceptor thread: {@code accept()} in a loop on the listening socket, and each new
+ * connection handed to the next event loop, round robin (docs/05-final-server.md, "Code: Acceptor").
+ *
+ * <p>Why a thread of its own, blocking in accept(): accepting is cheap and rare compared to
+ * reading and writing, and a dedicated thread keeps it off the loops' hot path. It is also where
+ * the connection limit is enforced: beyond {@link ServerConfig#maxConnections()} the connection
+ * is still accepted (refusing to accept would leave it in the kernel's backlog, where the client
+ * waits without an answer), answered 503 with {@code Retry-After} and closed, and the
+ * connections already open keep being served.
+ */
+final class Acceptor implements Runnable {
+    private final ServerContext context;
+    private final EventLoop[] loops;
+    private final ServerSocketChannel listeningChannel;
+    private final Thread thread;
+    private int next;
+
+    Acceptor(ServerContext context, EventLoop[] loops) throws IOException {
+        this.context = context;
+        this.loops = loops;
+        // socket() + setsockopt(SO_REUSEADDR) + bind() + listen(backlog), as in step 1, as a channel.
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(context.config.port()), context.config.backlog());
+        } catch (IOException | RuntimeException failed) {
+            channel.close();
+            throw failed;
+        }
+        this.listeningChannel = channel;
+        this.thread = Thread.ofPlatform().name("final-server-acceptor").unstarted(this);
+    }
+
+    int port() {
+        return listeningChannel.socket().getLocalPort();
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public void run() {
+        while (listeningChannel.isOpen()) {
+            SocketChannel channel;
+            try {
+                channel = listeningChannel.accept(); // blocks in accept4() until a handshake completed
+            } catch (ClosedChannelException stopped) {
+                return; // close(): the listening socket is gone, and so is this thread's work
+            } catch (IOException failed) {
+                // EMFILE/ENFILE (out of file descriptors) is the usual one: the connection stays in
+                // the backlog; pause briefly instead of spinning on an accept that keeps failing.
+                context.console.println("final-server: accept failed: " + failed.getMessage());
+                pause();
+                continue;
+            }
+            if (context.openConnections.get() >= context.config.maxConnections() || context.draining) {
+                refuse(channel);
+                continue;
+            }
+            context.openConnections.incrementAndGet(); // only this thread adds, so check-then-add cannot overshoot
+            try {
+                channel.configureBlocking(false);
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // responses leave at once, no Nagle delay
+                loops[next].adopt(channel);
+                next = next + 1 == loops.length ? 0 : next + 1;
+            } catch (IOException | RuntimeException failed) {
+                context.openConnections.decrementAndGet();
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    /** 503 and close for a connection beyond the limit (or during shutdown); the write fits any fresh socket's send buffer. */
+    private void refuse(SocketChannel channel) {
+        context.metrics.connectionRejected();
+        try {
+            byte[] response = context.writer.encode(HttpResponse.error(503,
+                    "The server has " + context.config.maxConnections() + " connections open; try again shortly.")
+                    .withHeader("Retry-After", "1"), false, true);
+            channel.configureBlocking(false);
+            channel.write(ByteBuffer.wrap(response));
+            channel.shutdownOutput(); // FIN right behind the 503
+            channel.read(ByteBuffer.allocate(4096)); // drop a request already here, so close() sends FIN rather than RST
+        } catch (IOException | RuntimeException ignored) {
+            // the client left already: nothing to tell it
+        }
+        closeQuietly(channel);
+    }
+
+    /** Closes the listening socket (the thread in accept() gets ClosedChannelException) and waits for the thread. */
+    void stop() throws InterruptedException {
+        try {
+            listeningChannel.close();
+        } catch (IOException ignored) {
+            // released either way
+        }
+        thread.join(5_000);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // released either way
+        }
+    }
+}

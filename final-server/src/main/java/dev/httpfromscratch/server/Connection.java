@@ -1,0 +1,486 @@
+package dev.httpfromscratch.server;
+
+import dev.httpfromscratch.step3.HttpRequest;
+import dev.httpfromscratch.step3.HttpResponse;
+import dev.httpfromscratch.step3.ParseResult;
+import dev.httpfromscratch.step3.RequestHead;
+import dev.httpfromscratch.step3.RequestParser;
+import dev.httpfromscratch.step3.ResponseWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+
+/**
+ * One client connection, owned by one {@link EventLoop} for its whole life: its parser, the
+ * output it still owes the client, the phase it is in and the deadline of that phase
+ * (docs/05-final-server.md, "The connection state machine").
+ *
+ * <p>Only the owning loop's thread ever touches a connection, so nothing here is locked or
+ * volatile. The loop calls {@link #onReadable}, {@link #onWritable} and {@link #expire}; the
+ * connection reads into the loop's shared read buffer, parses, answers each complete request
+ * (several per read when the client pipelines) into the loop's shared write buffer, and writes
+ * once at the end.
+ *
+ * <p>Backpressure: while output is waiting for a slow client, the connection stops reading
+ * (no OP_READ), and it stops parsing pipelined requests once {@link #MAX_PENDING_OUTPUT} bytes
+ * are owed. A client that sends requests without reading the answers fills its own socket
+ * buffers, not the server's heap.
+ */
+final class Connection {
+
+    /** What the connection waits for; each phase has its own timeout (ServerConfig). */
+    enum Phase {
+        /** Between requests: the idle keep-alive timeout. */
+        IDLE("idle"),
+        /** Some bytes of a request, not yet its whole header section: the header deadline. */
+        HEADER("header"),
+        /** The head is complete and the body is arriving: the body deadline. */
+        BODY("body"),
+        /** A response is waiting for the client to read: the write timeout. */
+        WRITE("write");
+
+        final String label;
+
+        Phase(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Stop parsing pipelined requests once this many response bytes are waiting for the client. */
+    static final int MAX_PENDING_OUTPUT = 256 * 1024;
+    /** After the last response of a closing connection, how long to read and discard what the client still sends. */
+    static final long LINGER_NANOS = 2_000_000_000L;
+
+    private final EventLoop loop;
+    private final ServerContext context;
+    private final SocketChannel channel;
+    private final RequestParser parser;
+    private final String remoteAddress;
+    private SelectionKey key;
+    /** Where this connection sits in its loop's list (for O(1) removal). */
+    int slot = -1;
+
+    private ArrayDeque<ByteBuffer> pendingOutput;
+    private long pendingBytes;
+    /** Input read but not parsed yet because too much output is pending; null almost always. */
+    private ByteBuffer stashedInput;
+
+    private Phase phase = Phase.IDLE;
+    private long deadline;
+    private long completedRequests;
+    private long completedAtPhaseStart;
+    private long requestStart;
+    private boolean headChecked;
+    private boolean closeAfterWrite;
+    private boolean lingering;
+    private boolean closed;
+
+    Connection(EventLoop loop, ServerContext context, SocketChannel channel, long now) {
+        this.loop = loop;
+        this.context = context;
+        this.channel = channel;
+        this.parser = new RequestParser(context.config.parserLimits(), RequestFraming.INSTANCE);
+        this.remoteAddress = context.config.accessLog() ? remoteAddressOf(channel) : "";
+        this.deadline = now + context.config.idleTimeout().toNanos();
+    }
+
+    void register(SelectionKey registered) {
+        this.key = registered;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    long deadline() {
+        return deadline;
+    }
+
+    /** True when closing it now loses nothing: no request begun, no response owed. */
+    boolean isIdle() {
+        return !closed && phase == Phase.IDLE && pendingOutput == null && stashedInput == null && !parser.hasPartialRequest();
+    }
+
+    // ---- reading -------------------------------------------------------------------------
+
+    /** The socket has bytes (or end-of-stream): read once, answer every complete request, write once. */
+    void onReadable(long now) {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Final server: read into the loop's buffer, parse and answer every complete request, then flush (docs/05-final-server.md, 'Code: Connection.onReadable')");
+        ByteBuffer buffer = loop.readBuffer();
+        buffer.clear();
+        int read;
+        try {
+            read = channel.read(buffer); // read(fd, buf, len): the kernel copies what its receive queue holds
+        } catch (IOException reset) {
+            close(); // ECONNRESET and the like: the client is gone, nothing to answer
+            return;
+        }
+        if (read < 0) {
+            onEndOfStream();
+            return;
+        }
+        if (read == 0) {
+            return;
+        }
+        loop.metrics().received(read);
+        if (lingering) {
+            return; // closing: what the client still sends is read only to be discarded
+        }
+        if (phase == Phase.IDLE) {
+            requestStart = now; // the first bytes of the next request: its duration starts here
+        }
+        buffer.flip();
+        process(buffer, now);
+        flush(now);
+        // END SOLUTION
+    }
+
+    /** Parses and answers requests from {@code input} until it is used up, or output must drain first. */
+    private void process(ByteBuffer input, long now) {
+        while (input.hasRemaining() && !closeAfterWrite) {
+            if (pendingBytes > MAX_PENDING_OUTPUT) {
+                stash(input);
+                return;
+            }
+            ParseResult result = parser.parse(input);
+            if (result instanceof ParseResult.Complete complete) {
+                if (!headChecked && !checkHead(parser.head(), false)) {
+                    return;
+                }
+                respond(complete.request());
+                requestStart = now; // pipelined bytes after it, if any, begin the next request
+            } else if (result instanceof ParseResult.Rejected rejected) {
+                reject(rejected.status(), rejected.reason());
+                return;
+            } else {
+                RequestHead head = parser.head();
+                if (head != null && !headChecked) {
+                    checkHead(head, true);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Runs once per request when its head is complete: refuses expectations the server cannot
+     * meet (417), and answers {@code Expect: 100-continue} with an interim 100 when the route
+     * exists, or with the final 404/405 and a close when it does not, so the client never sends
+     * a body nobody will read (RFC 9110 §10.1.1). Returns false when the connection is closing.
+     */
+    private boolean checkHead(RequestHead head, boolean bodyStillComing) {
+        headChecked = true;
+        String expect = head.headers().get("Expect");
+        if (expect == null || head.version().equals(RequestHead.HTTP_1_0)) {
+            return true; // HTTP/1.0 clients cannot wait for 100 Continue: §10.1.1 says ignore the field
+        }
+        if (!head.expectsContinue()) {
+            HttpResponse response = HttpResponse.error(417, "The only expectation this server meets is 100-continue.");
+            send(context.writer.encode(response, false, true), false);
+            finishRequest(head.method(), 417, head.target(), head.version(), true);
+            return false;
+        }
+        if (!bodyStillComing) {
+            return true; // the body is already here: no need to invite it
+        }
+        HttpRequest probe = head.withBody(EMPTY);
+        String allowed = context.router.allowedMethods(probe.path());
+        boolean routed = java.util.Arrays.asList(allowed.split(", ")).contains(head.method());
+        if (!routed) {
+            // The final answer instead of 100: the router's own 404/405, then close, because
+            // the client may send the body anyway and it would be read as the next request.
+            HttpResponse response = context.router.respond(probe);
+            send(context.writer.encode(response, false, true), false);
+            finishRequest(head.method(), response.status(), head.target(), head.version(), true);
+            return false;
+        }
+        send(ResponseWriter.CONTINUE, true);
+        return true;
+    }
+
+    private static final byte[] EMPTY = new byte[0];
+
+    /** Answers one complete request: the pre-encoded bytes for GET / and /health, the router for the rest. */
+    private void respond(HttpRequest request) {
+        boolean close = request.wantsClose() || context.draining;
+        String method = request.method();
+        boolean head = method.equals("HEAD");
+        String target = request.target();
+        int status;
+        if ((head || method.equals("GET")) && (target.equals("/") || (target.equals("/health") && !context.draining))) {
+            send(loop.fixedResponses().get(target.equals("/") ? FixedResponses.ROOT : FixedResponses.HEALTH, head, close), true);
+            status = FixedResponses.status();
+        } else {
+            HttpResponse response = context.router.respond(request);
+            send(context.writer.encode(response, head, close), false);
+            status = response.status();
+        }
+        finishRequest(method, status, target, request.version(), close);
+    }
+
+    /** The parser refused the request: answer with its status and reason, then close (the framing is lost). */
+    private void reject(int status, String reason) {
+        loop.metrics().parseError(status);
+        send(context.writer.encode(HttpResponse.error(status, reason), false, true), false);
+        RequestHead head = parser.head();
+        finishRequest(head == null ? "OTHER" : head.method(), status, head == null ? "-" : head.target(),
+                head == null ? "-" : head.version(), true);
+    }
+
+    private void finishRequest(String method, int status, String target, String version, boolean close) {
+        loop.metrics().request(method, status, System.nanoTime() - requestStart);
+        if (context.config.accessLog()) {
+            loop.accessLog().request(remoteAddress, method, target, version, status);
+        }
+        completedRequests++;
+        headChecked = false;
+        if (close) {
+            closeAfterWrite = true;
+        }
+    }
+
+    /** Keeps the unparsed rest of {@code input} for later, copying it out of the loop's shared buffer. */
+    private void stash(ByteBuffer input) {
+        if (input != stashedInput) {
+            ByteBuffer copy = ByteBuffer.allocate(input.remaining());
+            copy.put(input).flip();
+            stashedInput = copy;
+        }
+    }
+
+    /** The client closed its sending side (FIN): answer what is complete, then close. */
+    private void onEndOfStream() {
+        if (lingering || (pendingOutput == null && stashedInput == null)) {
+            close(); // a request cut short by EOF gets no answer: the client has stopped listening for one
+            return;
+        }
+        closeAfterWrite = true; // a half-closed client may still read the responses it is owed
+        stashedInput = null;
+        updateInterest();
+    }
+
+    // ---- writing -------------------------------------------------------------------------
+
+    /**
+     * Adds {@code bytes} to the output: into the loop's write buffer while it has room (written
+     * once per read, however many pipelined responses it holds), else behind what is pending.
+     *
+     * @param shared true for arrays the server reuses (fixed responses): copied, never queued by reference
+     */
+    private void send(byte[] bytes, boolean shared) {
+        ByteBuffer out = loop.writeBuffer();
+        if (pendingOutput == null && bytes.length <= out.remaining()) {
+            out.put(bytes);
+            return;
+        }
+        writeLoopBuffer();
+        if (pendingOutput == null && bytes.length <= out.remaining()) {
+            out.put(bytes);
+            return;
+        }
+        ByteBuffer own = ByteBuffer.wrap(shared ? bytes.clone() : bytes);
+        if (pendingOutput == null) {
+            writeDirect(own);
+        }
+        if (own.hasRemaining()) {
+            queue(own);
+        }
+    }
+
+    /** Writes what this connection put into the loop's write buffer; queues what the socket would not take. */
+    private void writeLoopBuffer() {
+        ByteBuffer out = loop.writeBuffer();
+        if (out.position() == 0) {
+            return;
+        }
+        out.flip();
+        if (pendingOutput == null) {
+            writeDirect(out);
+        }
+        if (out.hasRemaining()) {
+            ByteBuffer rest = ByteBuffer.allocate(out.remaining());
+            rest.put(out).flip();
+            queue(rest);
+        }
+        out.clear();
+    }
+
+    private void writeDirect(ByteBuffer bytes) {
+        if (closed) {
+            bytes.position(bytes.limit());
+            return;
+        }
+        try {
+            int written = channel.write(bytes); // write(fd, ...): copies into the socket's send buffer, returns what fit
+            loop.metrics().sent(written);
+        } catch (IOException gone) {
+            bytes.position(bytes.limit());
+            close(); // EPIPE / ECONNRESET: the client left; the rest of its output is dropped
+        }
+    }
+
+    private void queue(ByteBuffer bytes) {
+        if (pendingOutput == null) {
+            pendingOutput = new ArrayDeque<>(4);
+        }
+        pendingOutput.add(bytes);
+        pendingBytes += bytes.remaining();
+    }
+
+    /** End of a read or write turn: write the loop buffer, then close, linger or wait as the state says. */
+    private void flush(long now) {
+        writeLoopBuffer();
+        if (closed) {
+            return;
+        }
+        if (pendingOutput == null && closeAfterWrite && !lingering) {
+            startLingeringClose(now);
+            return;
+        }
+        updateInterest();
+        updateDeadline(now);
+    }
+
+    /** The socket has room again (OP_WRITE): write pending output, then resume reading. */
+    void onWritable(long now) {
+        while (pendingOutput != null && !closed) {
+            ByteBuffer next = pendingOutput.peek();
+            int before = next.remaining();
+            writeDirect(next);
+            pendingBytes -= before - next.remaining();
+            if (next.hasRemaining()) {
+                break; // the send buffer is full again: wait for the next OP_WRITE
+            }
+            pendingOutput.poll();
+            if (pendingOutput.isEmpty()) {
+                pendingOutput = null;
+            }
+        }
+        if (closed) {
+            return;
+        }
+        if (pendingOutput == null && stashedInput != null && !closeAfterWrite) {
+            process(stashedInput, now); // pipelined requests that waited for the output to drain
+            if (stashedInput != null && !stashedInput.hasRemaining()) {
+                stashedInput = null;
+            }
+        }
+        flush(now);
+    }
+
+    /**
+     * Closing after a response: shutdown(SHUT_WR) sends FIN behind the response, then the bytes the
+     * client still sends are read and dropped until it closes too (or {@link #LINGER_NANOS}). Closing
+     * at once would make the kernel answer those unread bytes with RST, and a RST can destroy the
+     * response in the client's receive queue before the client has read it.
+     */
+    private void startLingeringClose(long now) {
+        lingering = true;
+        stashedInput = null;
+        try {
+            channel.shutdownOutput();
+        } catch (IOException gone) {
+            close();
+            return;
+        }
+        deadline = now + Math.min(LINGER_NANOS, context.config.idleTimeout().toNanos());
+        updateInterest();
+    }
+
+    private void updateInterest() {
+        if (closed || !key.isValid()) {
+            return;
+        }
+        int wanted = pendingOutput != null ? SelectionKey.OP_WRITE
+                : stashedInput != null && !lingering ? 0 // cannot happen without pending output; kept for clarity
+                : SelectionKey.OP_READ;
+        if (key.interestOps() != wanted) {
+            key.interestOps(wanted); // epoll_ctl(EPOLL_CTL_MOD) when the loop next selects
+        }
+    }
+
+    // ---- time ----------------------------------------------------------------------------
+
+    /**
+     * Moves the deadline when the phase changes, or a new request started in the same phase. A
+     * phase that goes on (more header bytes trickling in) keeps its deadline: that is what makes
+     * the header timeout a deadline and not a silence timer.
+     */
+    private void updateDeadline(long now) {
+        if (lingering) {
+            return;
+        }
+        Phase next = pendingOutput != null ? Phase.WRITE
+                : parser.hasPartialRequest() ? (parser.isHeadComplete() ? Phase.BODY : Phase.HEADER)
+                : Phase.IDLE;
+        if (next != phase || completedRequests != completedAtPhaseStart) {
+            phase = next;
+            completedAtPhaseStart = completedRequests;
+            ServerConfig config = context.config;
+            deadline = now + switch (next) {
+                case IDLE -> config.idleTimeout().toNanos();
+                case HEADER -> config.headerTimeout().toNanos();
+                case BODY -> config.bodyTimeout().toNanos();
+                case WRITE -> config.writeTimeout().toNanos();
+            };
+        }
+    }
+
+    /**
+     * The deadline passed. A client still sending its request gets 408 and a lingering close; an
+     * idle keep-alive connection or one that will not read its response is closed at once.
+     */
+    void expire(long now) {
+        if (closed) {
+            return;
+        }
+        if (lingering) {
+            close();
+            return;
+        }
+        loop.metrics().timeout(phase);
+        if ((phase == Phase.HEADER || phase == Phase.BODY) && pendingOutput == null) {
+            ByteBuffer out = loop.writeBuffer();
+            out.clear();
+            String what = phase == Phase.HEADER ? "header section" : "body";
+            send(context.writer.encode(HttpResponse.error(408, "The request " + what + " did not arrive in time."), false, true), false);
+            RequestHead head = parser.head();
+            finishRequest(head == null ? "OTHER" : head.method(), 408, head == null ? "-" : head.target(),
+                    head == null ? "-" : head.version(), true);
+            flush(now);
+            return;
+        }
+        close();
+    }
+
+    /** Closes the socket (close(fd): the kernel sends FIN, or RST if unread bytes remain) and leaves the loop. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pendingOutput = null;
+        stashedInput = null;
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the descriptor is released either way
+        }
+        loop.connectionClosed(this);
+    }
+
+    private static String remoteAddressOf(SocketChannel channel) {
+        try {
+            java.net.InetSocketAddress peer = (java.net.InetSocketAddress) channel.getRemoteAddress();
+            return peer.getHostString() + ":" + peer.getPort(); // getHostString: no reverse DNS lookup
+        } catch (IOException | RuntimeException gone) {
+            return "-";
+        }
+    }
+}

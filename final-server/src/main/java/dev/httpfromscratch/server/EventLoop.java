@@ -1,0 +1,245 @@
+package dev.httpfromscratch.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+/**
+ * One event-loop thread: a {@link Selector} (an epoll instance on Linux) and the connections it
+ * owns, from the acceptor's hand-off to their close (docs/05-final-server.md, "Code: EventLoop").
+ *
+ * <p>Step 4 taught the loop with one thread; the final server runs N of them, one per processor
+ * by default, and never lets two threads touch one connection. The only thing that crosses
+ * threads is a new connection: the acceptor puts it in {@link #newConnections} (a lock-free
+ * queue) and calls {@code selector.wakeup()} (a write to an eventfd the epoll watches), and the
+ * loop registers it on its own thread. Everything else (parsing, answering, timeouts, the read
+ * and write buffers, the date in the fixed responses) belongs to this thread alone, so the hot
+ * path has no lock, no volatile write and no handing of data between cores.
+ *
+ * <p>One turn: {@code select()} (epoll_wait) until a socket is ready or the next timeout sweep is
+ * due; handle each ready key; register new connections; expire connections past their deadline;
+ * print the access log lines of the turn.
+ */
+final class EventLoop implements Runnable {
+    private static final int BUFFER_BYTES = 64 * 1024;
+
+    private final int number;
+    private final ServerContext context;
+    private final Selector selector;
+    private final Queue<SocketChannel> newConnections = new ConcurrentLinkedQueue<>();
+    /** Heap, not direct: the parser scans arrays in place (ByteBuffer.array()). */
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(BUFFER_BYTES);
+    /** Direct: write() from a direct buffer goes straight to the kernel with no hidden copy. */
+    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    private final FixedResponses fixedResponses;
+    private final ServerMetrics.Recorder metrics;
+    private final AccessLog accessLog;
+    private final ArrayList<Connection> connections = new ArrayList<>();
+    private final long sweepIntervalNanos;
+    /** Created once: a method reference evaluated per select() would allocate per turn. */
+    private final Consumer<SelectionKey> onReady = this::onReady;
+    private final Thread thread;
+
+    private volatile long drainDeadline;
+    private volatile boolean draining;
+    private long now;
+    private long nextSweep;
+
+    EventLoop(int number, ServerContext context, FixedResponses fixedResponses) throws IOException {
+        this.number = number;
+        this.context = context;
+        this.selector = Selector.open(); // epoll_create1(): one epoll fd per loop
+        this.fixedResponses = fixedResponses;
+        this.metrics = context.metrics.recorder();
+        this.accessLog = new AccessLog(context.console);
+        // Look for expired connections at least twice per shortest timeout, at most every second.
+        long shortest = context.config.shortestTimeout().toNanos();
+        this.sweepIntervalNanos = Math.max(5_000_000L, Math.min(1_000_000_000L, shortest / 4));
+        this.thread = Thread.ofPlatform().name("final-server-loop-" + number).unstarted(this);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    ByteBuffer readBuffer() {
+        return readBuffer;
+    }
+
+    ByteBuffer writeBuffer() {
+        return writeBuffer;
+    }
+
+    FixedResponses fixedResponses() {
+        return fixedResponses;
+    }
+
+    ServerMetrics.Recorder metrics() {
+        return metrics;
+    }
+
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
+    /** Called by the acceptor thread: the connection becomes this loop's at its next turn. */
+    void adopt(SocketChannel channel) {
+        newConnections.add(channel);
+        selector.wakeup(); // epoll_wait returns at once, so the connection does not wait for a timeout
+    }
+
+    @Override
+    public void run() {
+        now = System.nanoTime();
+        nextSweep = now + sweepIntervalNanos;
+        try {
+            while (true) {
+                long waitMillis = Math.max(1, (nextSweep - System.nanoTime() + 999_999) / 1_000_000);
+                selector.select(onReady, waitMillis); // epoll_wait(epfd, events, n, waitMillis)
+                now = System.nanoTime();
+                registerNewConnections();
+                if (now - nextSweep >= 0) {
+                    sweep();
+                    nextSweep = now + sweepIntervalNanos;
+                }
+                accessLog.flush();
+                if (draining && drain()) {
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException | Error fatal) {
+            context.console.println("final-server: event loop " + number + " stopped: " + fatal);
+        } finally {
+            for (Connection connection : new ArrayList<>(connections)) {
+                connection.close();
+            }
+            closeQueued();
+            accessLog.flush();
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // the epoll fd is released either way
+            }
+        }
+    }
+
+    /** Handles one ready key; a failure is this connection's problem, never the loop's. */
+    private void onReady(SelectionKey key) {
+        Connection connection = (Connection) key.attachment();
+        long at = System.nanoTime();
+        // Both clocks are vDSO calls on Linux (no system call, tens of nanoseconds); the fixed
+        // responses reformat their Date only when the second changed, so at most once a second.
+        fixedResponses.refreshDate(System.currentTimeMillis());
+        try {
+            if (key.isValid() && key.isWritable()) {
+                connection.onWritable(at);
+            }
+            if (key.isValid() && key.isReadable()) {
+                connection.onReadable(at);
+            }
+        } catch (RuntimeException bug) {
+            // A bug (or a student's stub) must cost one connection, not the loop and its other clients.
+            writeBuffer.clear();
+            context.console.println("final-server: closing a connection after an unexpected error: " + bug);
+            connection.close();
+        }
+    }
+
+    private void registerNewConnections() {
+        SocketChannel channel;
+        while ((channel = newConnections.poll()) != null) {
+            Connection connection = new Connection(this, context, channel, now);
+            try {
+                // epoll_ctl(EPOLL_CTL_ADD, fd, EPOLLIN): from now on this loop hears about this socket
+                SelectionKey key = channel.register(selector, SelectionKey.OP_READ, connection);
+                connection.register(key);
+                connection.slot = connections.size();
+                connections.add(connection);
+                context.metrics.connectionOpened();
+            } catch (ClosedChannelException closed) {
+                context.openConnections.decrementAndGet();
+            }
+        }
+    }
+
+    /** Expires every connection whose deadline passed (a scan: thousands of connections cost microseconds). */
+    private void sweep() {
+        for (int i = connections.size() - 1; i >= 0; i--) {
+            if (i >= connections.size()) {
+                continue; // expiring one connection may have removed others
+            }
+            Connection connection = connections.get(i);
+            if (now - connection.deadline() >= 0) {
+                connection.expire(now);
+            }
+        }
+    }
+
+    /** Called by Connection.close(): O(1) removal by moving the last connection into the freed slot. */
+    void connectionClosed(Connection connection) {
+        int slot = connection.slot;
+        if (slot >= 0) {
+            Connection last = connections.remove(connections.size() - 1);
+            if (last != connection) {
+                connections.set(slot, last);
+                last.slot = slot;
+            }
+            connection.slot = -1;
+            context.metrics.connectionClosed();
+        }
+        context.openConnections.decrementAndGet();
+    }
+
+    /**
+     * Graceful shutdown, from the thread calling close(): stop taking requests on idle
+     * connections, let requests in flight finish (their responses say Connection: close), and
+     * close everything left at {@code deadline}.
+     */
+    void beginDrain(long deadline) {
+        drainDeadline = deadline;
+        draining = true;
+        selector.wakeup();
+    }
+
+    /** One drain step: returns true when the loop may end. */
+    private boolean drain() {
+        closeQueued();
+        boolean late = now - drainDeadline >= 0;
+        for (int i = connections.size() - 1; i >= 0; i--) {
+            if (i < connections.size()) {
+                Connection connection = connections.get(i);
+                if (late || connection.isIdle()) {
+                    connection.close();
+                }
+            }
+        }
+        return connections.isEmpty();
+    }
+
+    private void closeQueued() {
+        SocketChannel channel;
+        while ((channel = newConnections.poll()) != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // released either way
+            }
+            context.openConnections.decrementAndGet();
+        }
+    }
+
+    void join(long millis) throws InterruptedException {
+        thread.join(millis);
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.httpfromscratch.server;
+
+import dev.httpfromscratch.common.CommandLine;
+import dev.httpfromscratch.common.ServerMain;
+import dev.httpfromscratch.common.UsageException;
+import dev.httpfromscratch.step3.ParserLimits;
+import java.io.PrintStream;
+import java.time.Duration;
+
+/**
+ * Runs the final server: {@code mvn -q -pl final-server -DskipTests package exec:exec}, or
+ * {@code java -jar final-server/target/final-server.jar --port 8000}. Every flag can also be set
+ * by the environment variable named in {@code --help} (a container sets PORT, EVENT_LOOPS, ...).
+ * SIGTERM and Ctrl-C shut it down gracefully (ServerMain's shutdown hook calls close()).
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        ServerMain.main(args, commandLine(), Main::create);
+    }
+
+    static CommandLine commandLine() {
+        ServerConfig defaults = ServerConfig.defaults();
+        ParserLimits limits = defaults.parserLimits();
+        return new CommandLine("final-server",
+                "The final server of HTTP from Scratch: HTTP/1.1 on N event loops, GET / and POST /api as step 3,\n"
+                        + "GET /metrics (Prometheus) and GET /health, limits, timeouts and a graceful shutdown.")
+                .portFlag()
+                .flag("event-loops", "N", "event-loop threads (0 = one per processor: " + defaults.eventLoops() + " here)", "0", "EVENT_LOOPS")
+                .flag("max-connections", "N", "open connections at most; beyond: 503 and close", String.valueOf(defaults.maxConnections()), "MAX_CONNECTIONS")
+                .flag("backlog", "N", "connections the kernel queues before accept()", String.valueOf(defaults.backlog()), "BACKLOG")
+                .flag("max-request-line-bytes", "N", "longest request line (414 beyond)", String.valueOf(limits.maxRequestLineBytes()), "MAX_REQUEST_LINE_BYTES")
+                .flag("max-header-bytes", "N", "largest header section (431 beyond)", String.valueOf(limits.maxHeaderSectionBytes()), "MAX_HEADER_BYTES")
+                .flag("max-header-count", "N", "most header fields (431 beyond)", String.valueOf(limits.maxHeaderCount()), "MAX_HEADER_COUNT")
+                .flag("max-body-bytes", "N", "largest request body (413 beyond)", String.valueOf(limits.maxBodyBytes()), "MAX_BODY_BYTES")
+                .flag("header-timeout-ms", "MS", "deadline for a request's header section, from its first byte", millis(defaults.headerTimeout()), "HEADER_TIMEOUT_MS")
+                .flag("body-timeout-ms", "MS", "deadline for a request's body, from the end of its head", millis(defaults.bodyTimeout()), "BODY_TIMEOUT_MS")
+                .flag("idle-timeout-ms", "MS", "how long a keep-alive connection may wait for its next request", millis(defaults.idleTimeout()), "IDLE_TIMEOUT_MS")
+                .flag("write-timeout-ms", "MS", "how long a response may wait for a client that does not read", millis(defaults.writeTimeout()), "WRITE_TIMEOUT_MS")
+                .flag("shutdown-timeout-ms", "MS", "how long a shutdown lets requests in flight finish", millis(defaults.shutdownTimeout()), "SHUTDOWN_TIMEOUT_MS")
+                .flag("access-log", "on|off", "one line per request on standard output", "on", "ACCESS_LOG");
+    }
+
+    static FinalServer create(CommandLine.Options options, PrintStream console) throws UsageException {
+        return new FinalServer(config(options), console);
+    }
+
+    static ServerConfig config(CommandLine.Options options) throws UsageException {
+        int eventLoops = options.integer("event-loops", 0, 1024);
+        ParserLimits limits = new ParserLimits(
+                options.integer("max-request-line-bytes", 16, 1 << 20),
+                options.integer("max-header-bytes", 64, 1 << 24),
+                options.integer("max-header-count", 1, 10_000),
+                options.integer("max-body-bytes", 0, Integer.MAX_VALUE - 64));
+        return new ServerConfig(options.port(),
+                eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops,
+                options.integer("backlog", 1, 65_535),
+                options.integer("max-connections", 1, 1_000_000),
+                limits,
+                duration(options, "header-timeout-ms"),
+                duration(options, "body-timeout-ms"),
+                duration(options, "idle-timeout-ms"),
+                duration(options, "write-timeout-ms"),
+                duration(options, "shutdown-timeout-ms"),
+                options.choice("access-log", "on", "off").equals("on"));
+    }
+
+    private static Duration duration(CommandLine.Options options, String name) throws UsageException {
+        return Duration.ofMillis(options.number(name, 1, 86_400_000L));
+    }
+
+    private static String millis(Duration duration) {
+        return String.valueOf(duration.toMillis());
+    }
+}

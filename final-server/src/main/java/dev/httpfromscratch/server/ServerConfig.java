@@ -1,0 +1,130 @@
+package dev.httpfromscratch.server;
+
+import dev.httpfromscratch.step3.ParserLimits;
+import java.time.Duration;
+
+/**
+ * Every limit and timeout of the final server, in one place, with its default
+ * (docs/05-final-server.md, "Limits"). Each bound answers one way a client can make the server
+ * spend memory, file descriptors or time it did not agree to spend.
+ *
+ * @param port            TCP port; 0 lets the kernel pick one
+ * @param eventLoops      event-loop threads; each owns its connections for their whole life
+ * @param backlog         connections the kernel queues before the acceptor takes them (listen())
+ * @param maxConnections  open connections at most; the next one gets 503 and is closed, the rest go on
+ * @param parserLimits    request line, header section, header count and body sizes (step 3)
+ * @param headerTimeout   from the first byte of a request to the end of its header section: a
+ *                        deadline, not a silence timer, so a client trickling a byte a second is still cut off
+ * @param bodyTimeout     from the end of the header section to the last byte of the body
+ * @param idleTimeout     how long a keep-alive connection may wait for its next request
+ * @param writeTimeout    how long a response may wait for a client that does not read it
+ * @param shutdownTimeout how long close() lets requests in flight finish before it closes everything
+ * @param accessLog       one line per request on the console
+ */
+public record ServerConfig(int port, int eventLoops, int backlog, int maxConnections, ParserLimits parserLimits,
+                           Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, Duration writeTimeout,
+                           Duration shutdownTimeout, boolean accessLog) {
+
+    public static final int DEFAULT_PORT = 8000;
+    public static final int DEFAULT_BACKLOG = 1024;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+    public ServerConfig {
+        if (port < 0 || port > 65_535 || eventLoops < 1 || backlog < 1 || maxConnections < 1) {
+            throw new IllegalArgumentException("port, event loops, backlog or max connections out of range");
+        }
+        for (Duration timeout : new Duration[] {headerTimeout, bodyTimeout, idleTimeout, writeTimeout, shutdownTimeout}) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("every timeout must be positive: " + timeout);
+            }
+        }
+    }
+
+    /** The defaults: port 8000, one event loop per processor, the limits of step 3, the timeouts above, access log on. */
+    public static ServerConfig defaults() {
+        return new ServerConfig(DEFAULT_PORT, Runtime.getRuntime().availableProcessors(), DEFAULT_BACKLOG,
+                DEFAULT_MAX_CONNECTIONS, ParserLimits.DEFAULTS, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT,
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_WRITE_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, true);
+    }
+
+    public ServerConfig withPort(int value) {
+        return new ServerConfig(value, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog);
+    }
+
+    public ServerConfig withEventLoops(int value) {
+        return new ServerConfig(port, value, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog);
+    }
+
+    public ServerConfig withMaxConnections(int value) {
+        return new ServerConfig(port, eventLoops, backlog, value, parserLimits, headerTimeout, bodyTimeout,
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog);
+    }
+
+    public ServerConfig withParserLimits(ParserLimits value) {
+        return new ServerConfig(port, eventLoops, backlog, maxConnections, value, headerTimeout, bodyTimeout,
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog);
+    }
+
+    public ServerConfig withHeaderTimeout(Duration value) {
+        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, value, bodyTimeout,
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog);
+    }
+
+    public ServerConfig withBodyTimeout(Duration value) {
+        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, value,
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog);
+    }
+
+    public ServerConfig withIdleTimeout(Duration value) {
+        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
+                value, writeTimeout, shutdownTimeout, accessLog);
+    }
+
+    public ServerConfig withWriteTimeout(Duration value) {
+        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
+                idleTimeout, value, shutdownTimeout, accessLog);
+    }
+
+    public ServerConfig withShutdownTimeout(Duration value) {
+        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
+                idleTimeout, writeTimeout, value, accessLog);
+    }
+
+    public ServerConfig withAccessLog(boolean value) {
+        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
+                idleTimeout, writeTimeout, shutdownTimeout, value);
+    }
+
+    /** The shortest timeout: the event loops look for expired connections at least twice as often. */
+    Duration shortestTimeout() {
+        Duration shortest = headerTimeout;
+        for (Duration timeout : new Duration[] {bodyTimeout, idleTimeout, writeTimeout}) {
+            if (timeout.compareTo(shortest) < 0) {
+                shortest = timeout;
+            }
+        }
+        return shortest;
+    }
+
+    /** The configuration in one line, for the log line at start. */
+    public String describe() {
+        ParserLimits limits = parserLimits;
+        return eventLoops + " event loops, max " + maxConnections + " connections, backlog " + backlog
+                + "; limits: request line " + limits.maxRequestLineBytes() + " B, header section " + limits.maxHeaderSectionBytes()
+                + " B, " + limits.maxHeaderCount() + " fields, body " + limits.maxBodyBytes() + " B"
+                + "; timeouts: header " + millis(headerTimeout) + ", body " + millis(bodyTimeout) + ", idle " + millis(idleTimeout)
+                + ", write " + millis(writeTimeout) + ", shutdown " + millis(shutdownTimeout)
+                + "; access log " + (accessLog ? "on" : "off");
+    }
+
+    private static String millis(Duration duration) {
+        return duration.toMillis() + " ms";
+    }
+}
