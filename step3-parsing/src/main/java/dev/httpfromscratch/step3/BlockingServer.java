@@ -112,56 +112,72 @@ public final class BlockingServer implements Server {
     /** The whole life of one connection: read until the parser has a request, answer, close. */
     private void serve(Socket socket) {
         try (socket) {
-            socket.setSoTimeout(Math.toIntExact(settings.readTimeout().toMillis()));
-            InputStream in = socket.getInputStream();
-            OutputStream out = socket.getOutputStream();
-            RequestParser parser = new RequestParser(settings.limits());
-            ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
-            boolean continueSent = false;
-            ParseResult result = ParseResult.NEED_MORE;
-            while (result instanceof ParseResult.NeedMore) {
-                if (!continueSent && parser.head() != null && parser.head().expectsContinue()) {
-                    out.write(ResponseWriter.CONTINUE); // the client waits for this before sending its body
-                    continueSent = true;
-                }
-                int count;
-                try {
-                    // recv() on the connection's fd: blocks (parks this virtual thread) until bytes,
-                    // end of stream, or the read timeout (SO_TIMEOUT, enforced by the JDK's poll).
-                    count = in.read(buffer.array(), buffer.position(), buffer.remaining());
-                } catch (SocketTimeoutException silent) {
-                    if (parser.hasPartialRequest()) {
-                        answer(out, HttpResponse.error(408, "The request was not complete after "
-                                + settings.readTimeout().toSeconds() + " s of waiting."), false, "timed out");
-                    }
-                    return; // an idle connection that never started a request is closed quietly
-                }
-                if (count < 0) {
-                    if (parser.hasPartialRequest()) {
-                        // The client half-closed (shutdown(SHUT_WR)) in the middle of a request: it can still read.
-                        answer(out, HttpResponse.error(400, "The connection ended before the request was complete."), false, "cut short");
-                    }
-                    return;
-                }
-                buffer.position(buffer.position() + count);
-                buffer.flip();
-                result = parser.parse(buffer);
-                buffer.compact(); // NeedMore used every byte; after Complete the rest is a pipelined request
+            try {
+                converse(socket);
+            } catch (RuntimeException bug) {
+                // A bug in the parser or the writer (or a step still to be written): this client gets
+                // a 500 if its socket still takes one, the console gets the reason, the server goes on.
+                console.println("connection failed: " + bug);
+                socket.getOutputStream().write(FALLBACK_500);
             }
-            switch (result) {
-                case ParseResult.Complete complete -> {
-                    HttpRequest request = complete.request();
-                    HttpResponse response = router.respond(request);
-                    answer(out, response, request.isHead(), request.method() + " " + HttpSyntax.shorten(request.target()));
-                }
-                case ParseResult.Rejected rejected ->
-                        answer(out, HttpResponse.error(rejected.status(), rejected.reason()), false, "rejected (" + rejected.reason() + ")");
-                case ParseResult.NeedMore unreachable -> throw new IllegalStateException("the loop ends only on a result");
-            }
-            lingeringClose(socket, in);
         } catch (IOException gone) {
             console.println("connection ended: " + gone.getMessage()); // the client reset or vanished: its loss, not ours
         }
+    }
+
+    /** A 500 that needs neither the writer nor the parser, for when one of them failed. */
+    private static final byte[] FALLBACK_500 = ("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\n"
+            + "Content-Length: 22\r\nConnection: close\r\n\r\n500 the server failed\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** Reads until the parser has a request (or a rejection), answers it, and closes gracefully. */
+    private void converse(Socket socket) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(settings.readTimeout().toMillis()));
+        InputStream in = socket.getInputStream();
+        OutputStream out = socket.getOutputStream();
+        RequestParser parser = new RequestParser(settings.limits());
+        ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+        boolean continueSent = false;
+        ParseResult result = ParseResult.NEED_MORE;
+        while (result instanceof ParseResult.NeedMore) {
+            if (!continueSent && parser.head() != null && parser.head().expectsContinue()) {
+                out.write(ResponseWriter.CONTINUE); // the client waits for this before sending its body
+                continueSent = true;
+            }
+            int count;
+            try {
+                // recv() on the connection's fd: blocks (parks this virtual thread) until bytes,
+                // end of stream, or the read timeout (SO_TIMEOUT, enforced by the JDK's poll).
+                count = in.read(buffer.array(), buffer.position(), buffer.remaining());
+            } catch (SocketTimeoutException silent) {
+                if (parser.hasPartialRequest()) {
+                    answer(out, HttpResponse.error(408, "The request was not complete after "
+                            + settings.readTimeout().toSeconds() + " s of waiting."), false, "timed out");
+                }
+                return; // an idle connection that never started a request is closed quietly
+            }
+            if (count < 0) {
+                if (parser.hasPartialRequest()) {
+                    // The client half-closed (shutdown(SHUT_WR)) in the middle of a request: it can still read.
+                    answer(out, HttpResponse.error(400, "The connection ended before the request was complete."), false, "cut short");
+                }
+                return;
+            }
+            buffer.position(buffer.position() + count);
+            buffer.flip();
+            result = parser.parse(buffer);
+            buffer.compact(); // NeedMore used every byte; after Complete the rest is a pipelined request
+        }
+        switch (result) {
+            case ParseResult.Complete complete -> {
+                HttpRequest request = complete.request();
+                HttpResponse response = router.respond(request);
+                answer(out, response, request.isHead(), request.method() + " " + HttpSyntax.shorten(request.target()));
+            }
+            case ParseResult.Rejected rejected ->
+                    answer(out, HttpResponse.error(rejected.status(), rejected.reason()), false, "rejected (" + rejected.reason() + ")");
+            case ParseResult.NeedMore unreachable -> throw new IllegalStateException("the loop ends only on a result");
+        }
+        lingeringClose(socket, in);
     }
 
     /** Writes one response with Connection: close and prints one line about it. */
