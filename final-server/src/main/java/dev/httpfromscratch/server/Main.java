@@ -21,11 +21,16 @@ public final class Main {
     }
 
     static CommandLine commandLine() {
+        return commandLine(System::getenv);
+    }
+
+    /** @param environment stands in for System.getenv in tests */
+    static CommandLine commandLine(java.util.function.Function<String, String> environment) {
         ServerConfig defaults = ServerConfig.defaults();
         ParserLimits limits = defaults.parserLimits();
         return new CommandLine("final-server",
                 "The final server of HTTP from Scratch: HTTP/1.1 on N event loops, GET / and POST /api as step 3,\n"
-                        + "GET /metrics (Prometheus) and GET /health, limits, timeouts and a graceful shutdown.")
+                        + "GET /metrics (Prometheus) and GET /health, limits, timeouts and a graceful shutdown.", environment)
                 .portFlag()
                 .flag("event-loops", "N", "event-loop threads (0 = one per processor: " + defaults.eventLoops() + " here)", "0", "EVENT_LOOPS")
                 .flag("max-connections", "N", "open connections at most; beyond: 503 and close", String.valueOf(defaults.maxConnections()), "MAX_CONNECTIONS")

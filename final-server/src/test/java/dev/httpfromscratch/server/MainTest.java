@@ -1,0 +1,63 @@
+package dev.httpfromscratch.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.httpfromscratch.common.CommandLine;
+import dev.httpfromscratch.common.ServerMain;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Running it: flags, environment variables, --help, and errors a user can fix. */
+@DisplayName("Final server: command line and environment")
+class MainTest {
+
+    private static int run(CommandLine commandLine, StringBuilder out, String... args) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = ServerMain.start(args, commandLine, Main::create, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8), new CountDownLatch(1));
+        out.append(stdout.toString(StandardCharsets.UTF_8)).append(stderr.toString(StandardCharsets.UTF_8));
+        return code;
+    }
+
+    @Test
+    @DisplayName("--help lists every flag with its default and environment variable")
+    void help() {
+        StringBuilder out = new StringBuilder();
+        assertThat(run(Main.commandLine(), out, "--help")).isZero();
+        assertThat(out.toString()).contains("--port N", "env PORT", "--event-loops N", "env EVENT_LOOPS", "--max-connections",
+                "--header-timeout-ms", "env HEADER_TIMEOUT_MS", "--idle-timeout-ms", "--body-timeout-ms", "--write-timeout-ms",
+                "--shutdown-timeout-ms", "--max-body-bytes", "--access-log on|off", "env ACCESS_LOG");
+    }
+
+    @Test
+    @DisplayName("flags win over environment variables, which win over defaults")
+    void environment() throws Exception {
+        Map<String, String> environment = Map.of("EVENT_LOOPS", "3", "IDLE_TIMEOUT_MS", "1234", "ACCESS_LOG", "off", "MAX_CONNECTIONS", "7");
+        CommandLine commandLine = Main.commandLine(environment::get);
+        ServerConfig config = Main.config(commandLine.parse(new String[] {"--max-connections", "9", "--port", "0"}));
+        assertThat(config.eventLoops()).isEqualTo(3);
+        assertThat(config.idleTimeout()).isEqualTo(Duration.ofMillis(1234));
+        assertThat(config.accessLog()).isFalse();
+        assertThat(config.maxConnections()).isEqualTo(9);
+        assertThat(config.headerTimeout()).isEqualTo(ServerConfig.DEFAULT_HEADER_TIMEOUT);
+        assertThat(Main.config(Main.commandLine(name -> null).parse(new String[0])).eventLoops())
+                .as("--event-loops 0 (the default) means one per processor").isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    @DisplayName("a bad value ends the program with exit code 2 and one line naming the flag")
+    void badValues() {
+        for (String[] args : new String[][] {{"--event-loops", "many"}, {"--access-log", "maybe"}, {"--idle-timeout-ms", "0"}}) {
+            StringBuilder out = new StringBuilder();
+            assertThat(run(Main.commandLine(name -> null), out, args)).as("exit code for %s", String.join(" ", args)).isEqualTo(ServerMain.EXIT_USAGE);
+            assertThat(out.toString().strip().lines().toList()).as("one line: %s", out).hasSize(1).allMatch(line -> line.contains(args[0]));
+        }
+    }
+}
