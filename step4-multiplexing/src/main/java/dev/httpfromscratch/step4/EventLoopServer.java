@@ -416,6 +416,11 @@ public final class EventLoopServer implements Server {
         return partialWrites.sum();
     }
 
+    /** False once the loop has ended (closed, or stopped by an exception it could not survive). */
+    public boolean isRunning() {
+        return running && loopThread != null && loopThread.isAlive();
+    }
+
     /** Connections open right now (read from another thread: a snapshot). */
     public int openConnections() {
         return openConnections;

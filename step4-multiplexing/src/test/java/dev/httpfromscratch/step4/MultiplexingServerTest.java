@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * Checkpoint 4 (docs/04-multiplexing.md): one suite, run against both servers of the step, the
@@ -31,15 +34,33 @@ class MultiplexingServerTest {
     private static final Duration DEADLINE = RawConnection.DEFAULT_DEADLINE; // stops a hang; never a speed check
     private static final String GET_ROOT = "GET / HTTP/1.1\r\nHost: step4\r\n\r\n";
 
-    private static RunningServer start(ServerType type) {
+    /** The server of the running test, so a failure can show what it printed. */
+    private RunningServer current;
+
+    /** Adds the server's console to every failure: "event loop stopped: ..." says more than "EOF". */
+    @RegisterExtension
+    final TestExecutionExceptionHandler showServerConsole = (context, thrown) -> {
+        if (current != null && thrown instanceof AssertionError && !current.console().text().isBlank()) {
+            List<String> lines = current.console().lines();
+            String printed = String.join("\n    ", lines.subList(0, Math.min(lines.size(), 20)))
+                    + (lines.size() > 20 ? "\n    ... (" + (lines.size() - 20) + " more lines)" : "");
+            AssertionFailedError withConsole = new AssertionFailedError(thrown.getMessage() + "\nThe server printed:\n    " + printed, thrown);
+            withConsole.setStackTrace(thrown.getStackTrace());
+            throw withConsole;
+        }
+        throw thrown;
+    };
+
+    private RunningServer start(ServerType type) {
         return start(type, ServerOptions.defaults(0));
     }
 
-    private static RunningServer start(ServerType type, ServerOptions options) {
-        return RunningServer.start(console -> type.create(options, console));
+    private RunningServer start(ServerType type, ServerOptions options) {
+        current = RunningServer.start(console -> type.create(options, console));
+        return current;
     }
 
-    private static void assertRootResponse(RawResponse response, RunningServer server) {
+    private static void assertRootResponse(RawResponse response) {
         assertThatResponse(response).hasStatus(200).hasBody(Routes.ROOT_BODY).hasHeader("Connection", "keep-alive");
     }
 
@@ -113,7 +134,7 @@ class MultiplexingServerTest {
                 finished.add("fast after slow byte " + (i + 1));
                 if (i % 10 == 0) {
                     try (RawConnection newcomer = server.connect()) {
-                        assertRootResponse(newcomer.send(GET_ROOT).readResponse(), server);
+                        assertRootResponse(newcomer.send(GET_ROOT).readResponse());
                         finished.add("newcomer after slow byte " + (i + 1));
                     }
                 }
@@ -142,7 +163,7 @@ class MultiplexingServerTest {
             slowReader.send("GET /large HTTP/1.1\r\nHost: step4\r\n\r\n");
             if (server.server() instanceof EventLoopServer loop) {
                 long end = System.nanoTime() + DEADLINE.toNanos();
-                while (loop.partialWrites() == 0 && System.nanoTime() < end) {
+                while (loop.partialWrites() == 0 && loop.isRunning() && System.nanoTime() < end) {
                     Thread.onSpinWait();
                 }
                 assertThat(loop.partialWrites())
@@ -256,7 +277,7 @@ class MultiplexingServerTest {
              RawConnection silent = server.connect();
              RawConnection afterResponse = server.connect();
              RawConnection midRequest = server.connect()) {
-            assertRootResponse(afterResponse.send(GET_ROOT).readResponse(), server);
+            assertRootResponse(afterResponse.send(GET_ROOT).readResponse());
             midRequest.send("GET / HTTP/1.1\r\nHost: st");
             assertThat(silent.awaitClose(DEADLINE))
                     .as("a client that connected and said nothing should be closed after the 200 ms idle timeout")
@@ -268,7 +289,7 @@ class MultiplexingServerTest {
                     .as("a client that stopped in the middle of its request should be closed after the idle timeout")
                     .isEqualTo(RawConnection.Closed.BY_SERVER_EOF);
             try (RawConnection next = server.connect()) {
-                assertRootResponse(next.send(GET_ROOT).readResponse(), server);
+                assertRootResponse(next.send(GET_ROOT).readResponse());
             }
         }
     }
@@ -283,7 +304,7 @@ class MultiplexingServerTest {
         try (RunningServer server = start(type);
              RawConnection client = server.connect()) {
             for (int i = 0; i < 3; i++) {
-                assertRootResponse(client.send(GET_ROOT).readResponse(), server);
+                assertRootResponse(client.send(GET_ROOT).readResponse());
             }
             RawResponse last = client.send("GET / HTTP/1.1\r\nHost: step4\r\nConnection: close\r\n\r\n").readResponse();
             assertThatResponse(last).hasStatus(200).hasHeader("Connection", "close");
@@ -325,7 +346,7 @@ class MultiplexingServerTest {
                 assertThat(client.awaitClose(DEADLINE)).as("after a 400 the server closes the connection").isEqualTo(RawConnection.Closed.BY_SERVER_EOF);
             }
             try (RawConnection client = server.connect()) {
-                assertRootResponse(client.send(GET_ROOT).readResponse(), server);
+                assertRootResponse(client.send(GET_ROOT).readResponse());
             }
         }
     }
