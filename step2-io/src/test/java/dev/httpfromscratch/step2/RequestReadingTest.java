@@ -64,6 +64,10 @@ class RequestReadingTest {
                             + " bytes of \\r\\n\\r\\n, then the rest). Search for \\r\\n\\r\\n in everything read so far, "
                             + "not only in the last piece.");
             assertThatResponse(response).hasStatus(200);
+            assertThat(server.console().lines().stream().map(String::strip).toList())
+                    .as("the request the server printed should end with its empty line (\\r\\n alone): it must answer only "
+                            + "after the last piece, not after the first read. The server printed:%n%s", server.console().describe())
+                    .contains("Accept: */*\\r\\n", "\\r\\n");
         }
     }
 
