@@ -110,7 +110,7 @@ public final class FinalServer implements Server {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (started) {
+        if (acceptor != null) {
             console.println("final-server: stopped");
         }
     }
