@@ -5,7 +5,9 @@ import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RawResponse;
 import dev.httpfromscratch.testkit.RunningServer;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.opentest4j.AssertionFailedError;
 
@@ -23,7 +25,7 @@ final class Step2Fixture {
             + "Content-Type: text/plain; charset=utf-8\r\n"
             + "Content-Length: 42\r\n"
             + "Connection: close\r\n"
-            + "\r\n"), EXPECTED_BODY.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            + "\r\n"), EXPECTED_BODY.getBytes(StandardCharsets.UTF_8));
 
     private Step2Fixture() {}
 
@@ -105,7 +107,7 @@ final class Step2Fixture {
     }
 
     private static byte[] concat(byte[] first, byte[] second) {
-        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);
         return both;
     }
