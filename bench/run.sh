@@ -10,7 +10,7 @@
 # the medians, the ratios to the reference target, the tables and the charts under bench/results/.
 #
 # Knobs (environment variables):
-#   DURATION=10      seconds of each measured wrk run      WARMUP=3   seconds of wrk before each
+#   DURATION=8       seconds of each measured wrk run      WARMUP=2   seconds of wrk before each
 #   ROUNDS=3         interleaved rounds per workload        THREADS=2  wrk threads
 #   TARGETS="..."    which targets, in order (default: every one that is built/installed)
 #   WORKLOADS="..."  keepalive-50 keepalive-1000 pipeline-16 close post-json
@@ -25,8 +25,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-DURATION=${DURATION:-10}
-WARMUP=${WARMUP:-3}
+DURATION=${DURATION:-8}
+WARMUP=${WARMUP:-2}
 ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
 WORKLOADS=${WORKLOADS:-"keepalive-50 keepalive-1000 pipeline-16 close post-json"}
@@ -35,6 +35,8 @@ RESULTS=${RESULTS:-bench/results}
 BASE_PORT=${BASE_PORT:-19080}
 # The same heap settings for every Java target, so that no server wins by having more heap.
 JAVA_OPTS=${JAVA_OPTS:-"-Xms512m -Xmx512m"}
+# Netty samples buffers for leak reports unless told not to; a deployment turns that off.
+NETTY_OPTS=${NETTY_OPTS:-"-Dio.netty.leakDetection.level=disabled"}
 REACTORS=${REACTORS:-$(nproc)}
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -59,7 +61,19 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   mvn -B -ntp -q -DskipTests package -pl "${SERVER_MODULES#,}"
   mvn -B -ntp -q -DskipTests -Pbench package -pl benchmarks
 fi
-BENCH_JAR="$ROOT/benchmarks/target/benchmarks.jar"
+
+RUN_DIR=$(mktemp -d /tmp/http-bench.XXXXXX)
+# The targets run from copies of the jars: in a shared working tree another build may rewrite
+# */target/*.jar while a benchmark runs, and a JVM that loads a class lazily from a replaced jar
+# fails with NoClassDefFoundError.
+mkdir -p "$RUN_DIR/jars"
+for jar in final-server/target/final-server.jar step4-multiplexing/target/step4-multiplexing.jar \
+           step2-io/target/step2-io.jar benchmarks/target/benchmarks.jar; do
+  [ -f "$jar" ] && cp "$jar" "$RUN_DIR/jars/"
+done
+JARS="$RUN_DIR/jars"
+[ -f "$JARS/benchmarks.jar" ] || { echo "benchmarks/target/benchmarks.jar is missing: mvn -B -ntp -Pbench -pl benchmarks package" >&2; exit 1; }
+BENCH_JAR="$JARS/benchmarks.jar"
 
 # ---- targets ----------------------------------------------------------------------------------
 # target_command NAME PORT: the command line that starts NAME on PORT (empty: not available).
@@ -67,18 +81,18 @@ target_command() {
   local name=$1 port=$2
   case "$name" in
     final-server)
-      [ -f final-server/target/final-server.jar ] && echo "$JAVA $JAVA_OPTS -jar final-server/target/final-server.jar --port $port ${FINAL_ARGS:-}" ;;
+      [ -f "$JARS/final-server.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/final-server.jar --port $port ${FINAL_ARGS:---access-log off --backlog 4096}" ;;
     step4-selector)
-      [ -f step4-multiplexing/target/step4-multiplexing.jar ] && echo "$JAVA $JAVA_OPTS -jar step4-multiplexing/target/step4-multiplexing.jar --port $port ${STEP4_SELECTOR_ARGS:---mode selector}" ;;
+      [ -f "$JARS/step4-multiplexing.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/step4-multiplexing.jar --port $port ${STEP4_SELECTOR_ARGS:---server selector --backlog 4096}" ;;
     step4-virtual)
-      [ -f step4-multiplexing/target/step4-multiplexing.jar ] && echo "$JAVA $JAVA_OPTS -jar step4-multiplexing/target/step4-multiplexing.jar --port $port ${STEP4_VIRTUAL_ARGS:---mode virtual}" ;;
+      [ -f "$JARS/step4-multiplexing.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/step4-multiplexing.jar --port $port ${STEP4_VIRTUAL_ARGS:---server virtual-threads --backlog 4096}" ;;
     step2-per-connection)
       # Step 2 prints every request it reads: that printing is part of what it costs (to /dev/null here).
-      [ -f step2-io/target/step2-io.jar ] && echo "$JAVA $JAVA_OPTS -jar step2-io/target/step2-io.jar --port $port --threads per-connection --max-connections 4000 --backlog 4096" ;;
+      [ -f "$JARS/step2-io.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/step2-io.jar --port $port --threads per-connection --max-connections 4000 --backlog 4096" ;;
     netty-nio)
-      echo "$JAVA $JAVA_OPTS -cp $BENCH_JAR dev.httpfromscratch.bench.NettyHelloServer --port $port --transport nio --threads $REACTORS" ;;
+      echo "$JAVA $JAVA_OPTS $NETTY_OPTS -cp $BENCH_JAR dev.httpfromscratch.bench.NettyHelloServer --port $port --transport nio --threads $REACTORS" ;;
     netty-epoll)
-      echo "$JAVA $JAVA_OPTS --enable-native-access=ALL-UNNAMED -cp $BENCH_JAR dev.httpfromscratch.bench.NettyHelloServer --port $port --transport epoll --threads $REACTORS" ;;
+      echo "$JAVA $JAVA_OPTS $NETTY_OPTS --enable-native-access=ALL-UNNAMED -cp $BENCH_JAR dev.httpfromscratch.bench.NettyHelloServer --port $port --transport epoll --threads $REACTORS" ;;
     jdk-httpserver)
       echo "$JAVA $JAVA_OPTS -cp $BENCH_JAR dev.httpfromscratch.bench.JdkHttpServerHello --port $port --executor virtual" ;;
     raw-nio-loop)
@@ -91,7 +105,6 @@ target_command() {
 ALL_TARGETS="final-server step4-selector step4-virtual step2-per-connection nginx netty-nio netty-epoll jdk-httpserver raw-nio-loop"
 TARGETS=${TARGETS:-$ALL_TARGETS}
 
-RUN_DIR=$(mktemp -d /tmp/http-bench.XXXXXX)
 declare -A PID PORT
 STARTED_PIDS=()
 stop_targets() {
@@ -182,6 +195,7 @@ wrk_arguments() {
 
 # wrk's latency figures come as 812.00us, 1.21ms or 2.00s: in milliseconds.
 to_ms() {
+  [ -n "$1" ] || return 0
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
 
@@ -196,6 +210,7 @@ TICKS=$(getconf CLK_TCK)
   echo "java: $("$JAVA" -version 2>&1 | head -1)"
   echo "wrk: $(wrk --version 2>&1 | head -1 | cut -c1-40)"
   command -v nginx >/dev/null && echo "nginx: $(nginx -v 2>&1)"
+  echo "netty: $NETTY_OPTS"
   echo "settings: DURATION=$DURATION WARMUP=$WARMUP ROUNDS=$ROUNDS THREADS=$THREADS REACTORS=$REACTORS JAVA_OPTS=$JAVA_OPTS"
   echo "targets: ${PRESENT[*]}"
   echo "uptime at start: $(uptime)"
@@ -234,5 +249,6 @@ done
 stop_targets
 trap - EXIT
 echo "uptime at end: $(uptime)" >> "$RESULTS/environment.txt"
+rm -rf "$JARS"  # the logs of the targets stay in $RUN_DIR
 python3 bench/report.py --results "$RESULTS" --reference "$REFERENCE"
 echo "== wrote $RESULTS/results.md, results.json, *.svg"
