@@ -8,7 +8,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 
 /**
- * Runs the final server: {@code mvn -q -pl final-server -DskipTests package exec:exec}, or
+ * Runs the final server: {@code mvn -q -pl final-server -Drun=final-server -DskipTests package exec:exec}, or
  * {@code java -jar final-server/target/final-server.jar --port 8000}. Every flag can also be set
  * by the environment variable named in {@code --help} (a container sets PORT, EVENT_LOOPS, ...).
  * SIGTERM and Ctrl-C shut it down gracefully (ServerMain's shutdown hook calls close()).

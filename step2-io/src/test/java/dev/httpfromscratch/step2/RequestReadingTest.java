@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Checkpoint 2, reading (docs/02-io.md): TCP is a byte stream, so one request may arrive in many
  * reads, and the end of its header section may be cut in two.
  *
- * <p>By hand: {@code mvn -q -pl step2-io -DskipTests package exec:exec}, then
+ * <p>By hand: {@code mvn -q -pl step2-io -Drun=step2-io -DskipTests package exec:exec}, then
  * {@code (printf 'GET / HTTP/1.1\r\n'; sleep 1; printf 'Host: x\r\n'; sleep 1; printf '\r\n') | curl -s telnet://localhost:8000}
  * or type the request into {@code telnet localhost 8000} line by line.
  */

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Checkpoint 3 over real sockets (docs/03-parsing.md): every route and every status the step
  * names, sent by a raw TCP client that fragments, pipelines and half-closes.
  *
- * <p>Try it by hand: start the server ({@code mvn -pl step3-parsing -DskipTests package exec:exec}),
+ * <p>Try it by hand: start the server ({@code mvn -pl step3-parsing -Drun=step3-parsing -DskipTests package exec:exec}),
  * then {@code curl -v localhost:8000/}, or type a request with {@code nc -C localhost 8000}
  * (-C sends CRLF line ends, which the parser insists on).
  */
