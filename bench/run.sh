@@ -67,15 +67,16 @@ fi
 RUN_DIR=$(mktemp -d /tmp/http-bench.XXXXXX)
 # The targets run from copies of the jars: in a shared working tree another build may rewrite
 # */target/*.jar while a benchmark runs, and a JVM that loads a class lazily from a replaced jar
-# fails with NoClassDefFoundError.
+# fails with NoClassDefFoundError. The copies' names hold no module name, so that someone's
+# `pkill -f final-server` elsewhere on the machine does not stop a target mid-run.
 mkdir -p "$RUN_DIR/jars"
 for jar in final-server/target/final-server.jar step4-multiplexing/target/step4-multiplexing.jar \
            step2-io/target/step2-io.jar benchmarks/target/benchmarks.jar; do
-  [ -f "$jar" ] && cp "$jar" "$RUN_DIR/jars/"
+  [ -f "$jar" ] && cp "$jar" "$RUN_DIR/jars/bench_$(basename "$jar" .jar | tr - _).jar"
 done
 JARS="$RUN_DIR/jars"
-[ -f "$JARS/benchmarks.jar" ] || { echo "benchmarks/target/benchmarks.jar is missing: mvn -B -ntp -Pbench -pl benchmarks package" >&2; exit 1; }
-BENCH_JAR="$JARS/benchmarks.jar"
+[ -f "$JARS/bench_benchmarks.jar" ] || { echo "benchmarks/target/benchmarks.jar is missing: mvn -B -ntp -Pbench -pl benchmarks package" >&2; exit 1; }
+BENCH_JAR="$JARS/bench_benchmarks.jar"
 
 # ---- targets ----------------------------------------------------------------------------------
 # target_command NAME PORT: the command line that starts NAME on PORT (empty: not available).
@@ -83,14 +84,14 @@ target_command() {
   local name=$1 port=$2
   case "$name" in
     final-server)
-      [ -f "$JARS/final-server.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/final-server.jar --port $port ${FINAL_ARGS:---access-log off --backlog 4096}" ;;
+      [ -f "$JARS/bench_final_server.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/bench_final_server.jar --port $port ${FINAL_ARGS:---access-log off --backlog 4096}" ;;
     step4-selector)
-      [ -f "$JARS/step4-multiplexing.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/step4-multiplexing.jar --port $port ${STEP4_SELECTOR_ARGS:---server selector --backlog 4096}" ;;
+      [ -f "$JARS/bench_step4_multiplexing.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/bench_step4_multiplexing.jar --port $port ${STEP4_SELECTOR_ARGS:---server selector --backlog 4096}" ;;
     step4-virtual)
-      [ -f "$JARS/step4-multiplexing.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/step4-multiplexing.jar --port $port ${STEP4_VIRTUAL_ARGS:---server virtual-threads --backlog 4096}" ;;
+      [ -f "$JARS/bench_step4_multiplexing.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/bench_step4_multiplexing.jar --port $port ${STEP4_VIRTUAL_ARGS:---server virtual-threads --backlog 4096}" ;;
     step2-per-connection)
       # Step 2 prints every request it reads: that printing is part of what it costs (to /dev/null here).
-      [ -f "$JARS/step2-io.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/step2-io.jar --port $port --threads per-connection --max-connections 4000 --backlog 4096" ;;
+      [ -f "$JARS/bench_step2_io.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/bench_step2_io.jar --port $port --threads per-connection --max-connections 4000 --backlog 4096" ;;
     netty-nio)
       echo "$JAVA $JAVA_OPTS $NETTY_OPTS -cp $BENCH_JAR dev.httpfromscratch.bench.NettyHelloServer --port $port --transport nio --threads $REACTORS" ;;
     netty-epoll)
@@ -155,28 +156,42 @@ wait_until_serving() {
   return 1
 }
 
-PRESENT=()
-port=$BASE_PORT
-for name in $TARGETS; do
-  command=$(target_command "$name" "$port" || true)
-  if [ -z "$command" ]; then
-    echo "== $name: not built or not installed, left out"
-    continue
-  fi
+# start_target NAME: starts NAME on ${PORT[NAME]}; true once it answers GET /.
+start_target() {
+  local name=$1 command pid
+  command=$(target_command "$name" "${PORT[$name]}")
   if [ "$name" = nginx ]; then
-    pid=$(start_nginx "$port")
+    pid=$(start_nginx "${PORT[$name]}")
   else
-    $command > "$RUN_DIR/$name.log" 2>&1 &
+    $command >> "$RUN_DIR/$name.log" 2>&1 &
     pid=$!
   fi
   STARTED_PIDS+=("$pid")
   PID[$name]=$pid
+  wait_until_serving "${PORT[$name]}" "$name" || { kill "$pid" 2>/dev/null || true; return 1; }
+}
+
+# ensure_running NAME: a target that died (or that someone else's `pkill` stopped: the machine is
+# shared) is started again and warmed up, and the restart is written down with the results.
+ensure_running() {
+  local name=$1
+  kill -0 "${PID[$name]}" 2>/dev/null && return 0
+  echo "restarted $name at $(date -u +%H:%M:%S) (pid ${PID[$name]} had ended; its log: $RUN_DIR/$name.log)" | tee -a "$RESULTS/environment.txt"
+  start_target "$name" || return 1
+  wrk -t "$THREADS" -c 50 -d "${INITIAL_WARMUP}s" "http://127.0.0.1:${PORT[$name]}/" > /dev/null 2>&1 || true
+}
+
+PRESENT=()
+port=$BASE_PORT
+for name in $TARGETS; do
+  if [ -z "$(target_command "$name" "$port" || true)" ]; then
+    echo "== $name: not built or not installed, left out"
+    continue
+  fi
   PORT[$name]=$port
-  if wait_until_serving "$port" "$name"; then
+  if start_target "$name"; then
     PRESENT+=("$name")
-    echo "== $name: pid $pid, port $port"
-  else
-    kill "$pid" 2>/dev/null || true
+    echo "== $name: pid ${PID[$name]}, port $port"
   fi
   port=$((port + 1))
 done
@@ -232,6 +247,7 @@ for workload in $WORKLOADS; do
   for round in $(seq 1 "$ROUNDS"); do
     for name in "${PRESENT[@]}"; do
       url="http://127.0.0.1:${PORT[$name]}/"
+      ensure_running "$name" || continue
       wrk -t "$THREADS" "${args[@]}" -d "${WARMUP}s" "$url" > /dev/null 2>&1 || true
       load=$(cut -d' ' -f1 /proc/loadavg)
       before=$(cpu_ticks "$name")
