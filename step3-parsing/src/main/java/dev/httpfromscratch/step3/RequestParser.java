@@ -309,7 +309,13 @@ public final class RequestParser {
             }
             throw new RequestRejection(400, "The request-target * is only allowed with OPTIONS (RFC 9112 §3.2.4).");
         }
-        if (target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8)) {
+        int authority = target.regionMatches(true, 0, "http://", 0, 7) ? 7 : target.regionMatches(true, 0, "https://", 0, 8) ? 8 : -1;
+        if (authority > 0) {
+            // RFC 9110 §4.2.1: an http(s) URI with an empty host is invalid and MUST be rejected;
+            // "http:///admin" would otherwise reach the router as /admin with no host at all.
+            if (authority == target.length() || "/?#".indexOf(target.charAt(authority)) >= 0) {
+                throw new RequestRejection(400, "The absolute-form request-target has no host after the scheme (RFC 9110 §4.2.1).");
+            }
             return;
         }
         throw new RequestRejection(400, "The request-target must start with / (RFC 9112 §3.2).");

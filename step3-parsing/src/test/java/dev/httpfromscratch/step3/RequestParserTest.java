@@ -96,6 +96,7 @@ class RequestParserTest {
                 malformed("RFC 9112 §3.2: a control byte in the target", 400, "GET /a\u0001b HTTP/1.1\r\nHost: a\r\n\r\n"),
                 malformed("RFC 9112 §3.2: a non-ASCII byte in the target", 400, "GET /caf\u00e9 HTTP/1.1\r\nHost: a\r\n\r\n"),
                 malformed("RFC 9112 §3.2.4: * with a method other than OPTIONS", 400, "GET * HTTP/1.1\r\nHost: a\r\n\r\n"),
+                malformed("RFC 9110 §4.2.1: an absolute-form target with an empty host", 400, "GET http:///admin HTTP/1.1\r\nHost: a\r\n\r\n"),
                 malformed("RFC 9112 §2.2: a line ending in a bare LF", 400, "GET / HTTP/1.1\nHost: a\r\n\r\n"),
                 malformed("RFC 9112 §2.2: a bare CR inside the request line", 400, "GET /\r HTTP/1.1\r\nHost: a\r\n\r\n"),
                 malformed("RFC 9112 §2.2: a bare CR inside a field value", 400, "GET / HTTP/1.1\r\nHost: a\r\nX-A: b\rc\r\n\r\n"),
