@@ -7,7 +7,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The routes of the final server: step 3's {@code GET /} and {@code POST /api}, plus
- * {@code GET /metrics} (the Prometheus exposition) and {@code GET /health}.
+ * {@code GET /metrics} (the Prometheus exposition), {@code GET /health} and {@code OPTIONS *}.
  *
  * <p>{@code GET /} and {@code GET /health} are also answered from pre-encoded bytes
  * ({@link FixedResponses}) on the hot path; the handlers here define what those bytes are and
@@ -27,7 +27,10 @@ final class FinalRoutes {
                 })
                 .get("/health", request -> draining.getAsBoolean()
                         ? HttpResponse.error(503, "The server is shutting down.")
-                        : health());
+                        : health())
+                // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7, RFC 9112 §3.2.4):
+                // the parser accepts this target form, so the router must answer it, not 404.
+                .route("OPTIONS", "*", request -> HttpResponse.empty(204).withHeader("Allow", "GET, HEAD, POST"));
     }
 
     /** The response of GET /health while serving (also the source of its pre-encoded bytes). */
