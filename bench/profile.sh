@@ -28,7 +28,7 @@ case "$WORKLOAD" in
   post-json)   options=(-c 50 -s bench/lua/post-json.lua) ;;
   *)           options=(-c 50) ;;
 esac
-wrk -t 2 "${options[@]}" -d 5s "http://127.0.0.1:$PORT/" > /dev/null   # warm-up: JIT before the samples that count
+wrk -t 2 "${options[@]}" -d 5s "http://127.0.0.1:$PORT/" > "$dir/warmup.txt"   # warm-up: JIT before the samples that count
 wrk -t 2 "${options[@]}" -d "${DURATION}s" "http://127.0.0.1:$PORT/" > "$dir/wrk.txt"
 kill "$server"; wait "$server" 2>/dev/null || true
 trap - EXIT
@@ -37,6 +37,21 @@ out="$RESULTS/profile-$WORKLOAD.txt"
 {
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), load $(cut -d' ' -f1-3 /proc/loadavg); wrk ${options[*]} -d ${DURATION}s (after a 5 s warm-up)"
   grep -E 'Requests/sec|requests in' "$dir/wrk.txt"
+  # Bytes allocated by the event-loop threads (JFR's per-thread counters, cumulative), per request
+  # served in the warm-up and the measured run together.
+  requests=$(awk '/requests in/ {n += $1} END {print n}' "$dir/warmup.txt" "$dir/wrk.txt")
+  "$JFR" print --json --events jdk.ThreadAllocationStatistics "$dir/final-server.jfr" | python3 -c '
+import json, sys
+events = json.load(sys.stdin)["recording"]["events"]
+per_thread = {}
+for e in events:
+    name = e["values"]["thread"]["javaName"] or ""
+    if name.startswith("final-server-loop"):
+        per_thread.setdefault(name, []).append(e["values"]["allocated"])
+total = sum(max(v) - min(v) for v in per_thread.values())
+requests = int(sys.argv[1])
+print(f"event-loop threads allocated {total / 1e6:.1f} MB for {requests} requests: {total / requests:.0f} bytes per request")
+' "$requests"
   for view in hot-methods allocation-by-site gc-pauses; do
     echo; "$JFR" view --width 150 "$view" "$dir/final-server.jfr" 2>&1 | head -40
   done
