@@ -108,7 +108,7 @@ def bar_chart(summary, key, title, unit, path):
     color = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(targets)}
     bar, gap, left, width = 14, 12, 250, 460
     height_per_group = bar * len(targets) + gap + 22
-    height = 60 + height_per_group * len(workloads) + 20 * ((len(targets) + 2) // 3) + 20
+    height = 50 + height_per_group * len(workloads)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 120}" height="{height}" '
            f'font-family="sans-serif" font-size="11">',
            f'<rect width="100%" height="100%" fill="white"/>',
@@ -116,7 +116,9 @@ def bar_chart(summary, key, title, unit, path):
     y = 44
     for w in workloads:
         values = [summary[w][t][key] for t in summary[w] if summary[w][t][key] is not None]
-        top = max(values) if values else 1
+        # One far-off target (step 2's thread per connection, say) would squash every other bar:
+        # the scale stops at 4x the median, and a longer bar is cut with a white notch.
+        top = min(max(values), 4 * statistics.median(values)) if values else 1
         out.append(f'<text x="10" y="{y + 12}" font-weight="bold">{escape(WORKLOAD_TITLES.get(w, w))}</text>')
         y += 20
         for t in targets:
@@ -124,8 +126,11 @@ def bar_chart(summary, key, title, unit, path):
             value = s[key] if s else None
             out.append(f'<text x="{left - 6}" y="{y + bar - 3}" text-anchor="end">{escape(t)}</text>')
             if value is not None:
-                length = max(1, width * value / top)
+                length = max(1, width * min(value, top) / top)
                 out.append(f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar - 2}" fill="{color[t]}"/>')
+                if value > top:
+                    notch = left + length - 24
+                    out.append(f'<path d="M{notch:.1f},{y - 1} l6,0 l-4,{bar} l-6,0 z" fill="white"/>')
                 out.append(f'<text x="{left + length + 4:.1f}" y="{y + bar - 3}">{fmt(value, 1 if value < 100 else 0)} {escape(unit)}</text>')
             else:
                 out.append(f'<text x="{left + 4}" y="{y + bar - 3}" fill="#888">not measured</text>')
