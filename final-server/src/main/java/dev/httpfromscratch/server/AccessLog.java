@@ -3,7 +3,7 @@ package dev.httpfromscratch.server;
 import java.io.PrintStream;
 
 /**
- * One event loop's access log: a line per request, collected in memory during a loop turn and
+ * One event loop's access log: a line per connection and per request, collected in memory during a loop turn and
  * printed once at its end.
  *
  * <p>Printing each line at once would cost a write() system call per request on the loop's
@@ -19,6 +19,14 @@ final class AccessLog {
 
     AccessLog(PrintStream console) {
         this.console = console;
+    }
+
+    /** {@code client connected: 127.0.0.1:41000}, once per accepted connection. */
+    void connected(String remoteAddress) {
+        lines.append("client connected: ").append(remoteAddress).append('\n');
+        if (lines.length() >= FLUSH_AT) {
+            flush();
+        }
     }
 
     /** {@code 127.0.0.1:41000 "GET / HTTP/1.1" 200}; the target is visible ASCII (the parser allows nothing else). */

@@ -84,6 +84,9 @@ final class Connection {
         this.parser = new RequestParser(context.config.parserLimits(), RequestFraming.INSTANCE);
         this.remoteAddress = context.config.accessLog() ? remoteAddressOf(channel) : "";
         this.deadline = now + context.config.idleTimeout().toNanos();
+        if (context.config.accessLog()) {
+            loop.accessLog().connected(remoteAddress); // step 1's line, still here at the end of the course
+        }
     }
 
     void register(SelectionKey registered) {
