@@ -1,5 +1,9 @@
 package dev.httpfromscratch.step3;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
@@ -53,6 +57,9 @@ public final class JsonApiHandler implements Handler {
             return error(415, contentType == null ? "Send the body with Content-Type: application/json."
                     : "Content-Type " + HttpSyntax.shorten(contentType) + " is not application/json.", null);
         }
+        if (!isUtf8(request.body())) {
+            return error(400, "invalid JSON: the body is not well-formed UTF-8 (RFC 8259 §8.1).", null);
+        }
         JsonNode document;
         try {
             document = MAPPER.readTree(request.body());
@@ -73,6 +80,28 @@ public final class JsonApiHandler implements Handler {
         }
         return HttpResponse.json(200, MAPPER.writeValueAsString(answer));
         // END SOLUTION
+    }
+
+    /**
+     * True when {@code body} is well-formed UTF-8 (RFC 3629). Jackson's byte parser decodes an
+     * overlong form such as C0 AF to '/' instead of refusing it, and that is how "..%c0%af" once
+     * walked past path filters: a check that looked for "/" saw two odd bytes, the decoder behind
+     * it saw a slash. The JDK's decoder refuses overlong forms, encoded surrogates and truncated
+     * sequences; it runs once over at most the body limit, before Jackson sees a byte.
+     */
+    static boolean isUtf8(byte[] body) {
+        for (byte b : body) {
+            if (b < 0) {
+                try {
+                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+                    return true;
+                } catch (CharacterCodingException invalid) {
+                    return false;
+                }
+            }
+        }
+        return true; // pure ASCII, the usual case: no decoder, no copy
     }
 
     /** True for "application/json", whatever its case and parameters ("; charset=utf-8"). */
