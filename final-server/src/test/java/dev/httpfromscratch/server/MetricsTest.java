@@ -42,6 +42,11 @@ class MetricsTest {
             try (RawConnection client = server.connect()) {
                 assertThatResponse(client.send("GET / HTTP/1.1\r\nHost: x\r\nBad Name: y\r\n\r\n").readResponse()).hasStatus(400);
             }
+            // The server closes the refused connection on its own thread (after a lingering close):
+            // wait for it, or the scrape below may still count it as open.
+            FinalServer finalServer = TestServers.server(server);
+            Conditions.await("the closed connections to leave the gauge", () -> Conditions.activeConnections(finalServer) == 0,
+                    () -> Conditions.activeConnections(finalServer));
             RawResponse response = scrape(server, null);
             assertThatResponse(response).hasStatus(200).hasHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             String text = response.bodyText();
