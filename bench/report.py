@@ -53,7 +53,9 @@ def summarize(rows, reference):
                 "requests_per_second": median(rps),
                 "requests_per_second_min": min(v for v in rps if v is not None) if any(v is not None for v in rps) else None,
                 "requests_per_second_max": max(v for v in rps if v is not None) if any(v is not None for v in rps) else None,
-                "p99_ms": median([number(r["p99_ms"]) for r in runs]),
+                # wrk prints 0.00us when it recorded no latency at all (a pipelined batch that never
+                # completed, because the server closes after the first response): not a figure.
+                "p99_ms": median([v for v in (number(r["p99_ms"]) for r in runs) if v]),
                 "cpu_us_per_request": median([number(r["cpu_us_per_request"]) for r in runs]),
                 "errors": sum(int(float(r["socket_errors"] or 0)) + int(float(r["non_2xx"] or 0)) for r in runs),
                 "load_1min": median([number(r["load_1min"]) for r in runs]),
