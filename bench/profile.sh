@@ -18,7 +18,7 @@ RESULTS=${RESULTS:-bench/results}
 [ -n "${SKIP_BUILD:-}" ] || mvn -B -ntp -q -DskipTests package -pl final-server
 dir=$(mktemp -d /tmp/http-profile.XXXXXX)
 cp final-server/target/final-server.jar "$dir/"
-"$JAVA" -Xms512m -Xmx512m -XX:StartFlightRecording=settings=profile,filename="$dir/final-server.jfr",dumponexit=true \
+"$JAVA" -Xms512m -Xmx512m -XX:StartFlightRecording=settings=profile,filename="$dir/final-server.jfr",dumponexit=true,jdk.ThreadAllocationStatistics#period=1s \
   -jar "$dir/final-server.jar" --port "$PORT" --access-log off > "$dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
@@ -52,7 +52,7 @@ total = sum(max(v) - min(v) for v in per_thread.values())
 requests = int(sys.argv[1])
 print(f"event-loop threads allocated {total / 1e6:.1f} MB for {requests} requests: {total / requests:.0f} bytes per request")
 ' "$requests"
-  for view in hot-methods allocation-by-site gc-pauses; do
+  for view in hot-methods native-methods allocation-by-site gc-pauses; do
     echo; "$JFR" view --width 150 "$view" "$dir/final-server.jfr" 2>&1 | head -40
   done
 } > "$out"
