@@ -221,7 +221,7 @@ CSV="$RESULTS/results.csv"
 echo "workload,round,target,requests_per_second,requests,p99_ms,cpu_seconds,cpu_us_per_request,socket_errors,non_2xx,load_1min,duration_s,wrk_threads" > "$CSV"
 TICKS=$(getconf CLK_TCK)
 {
-  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
   echo "cpu: $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
   echo "java: $("$JAVA" -version 2>&1 | head -1)"
