@@ -1,6 +1,8 @@
 package dev.httpfromscratch.testkit;
 
+import dev.httpfromscratch.common.VisibleBytes;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /** Shows bytes to a student the way they travel: CR as \r, LF as \n, other control bytes as \xNN. */
 public final class Bytes {
@@ -17,27 +19,7 @@ public final class Bytes {
     }
 
     public static String visible(byte[] bytes, int from, int to) {
-        StringBuilder text = new StringBuilder();
-        int end = Math.min(to, from + SHOWN_AT_MOST);
-        for (int i = from; i < end; i++) {
-            int b = bytes[i] & 0xff;
-            switch (b) {
-                case '\r' -> text.append("\\r");
-                case '\n' -> text.append("\\n\n");
-                case '\t' -> text.append("\\t");
-                default -> {
-                    if (b < 0x20 || b >= 0x7f) {
-                        text.append(String.format("\\x%02x", b));
-                    } else {
-                        text.append((char) b);
-                    }
-                }
-            }
-        }
-        if (end < to) {
-            text.append("... (").append(to - end).append(" more bytes)");
-        }
-        return text.toString();
+        return indented(bytes, from, to, "");
     }
 
     /** The bytes indented as a block, or "(nothing)". */
@@ -45,6 +27,12 @@ public final class Bytes {
         if (bytes.length == 0) {
             return "    (nothing)";
         }
-        return ("    " + visible(bytes)).replace("\n", "\n    ").stripTrailing();
+        return indented(bytes, 0, bytes.length, "    ");
+    }
+
+    private static String indented(byte[] bytes, int from, int to, String indent) {
+        int end = Math.min(to, from + SHOWN_AT_MOST);
+        String shown = VisibleBytes.of(Arrays.copyOfRange(bytes, from, end), indent);
+        return end < to ? shown + "... (" + (to - end) + " more bytes)" : shown;
     }
 }

@@ -1,5 +1,6 @@
 package dev.httpfromscratch.step2;
 
+import dev.httpfromscratch.common.VisibleBytes;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

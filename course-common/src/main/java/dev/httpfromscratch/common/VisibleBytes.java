@@ -1,4 +1,4 @@
-package dev.httpfromscratch.step2;
+package dev.httpfromscratch.common;
 
 /**
  * Shows raw request bytes on the console the way they travel: CR as {@code \r}, LF as {@code \n}
@@ -7,7 +7,8 @@ package dev.httpfromscratch.step2;
  *
  * <p>HTTP/1.1 ends every line with the two bytes CR LF; a terminal shows neither, so without this
  * you cannot tell {@code "Host: x\r\n"} from {@code "Host: x\n"}, and the difference matters to a
- * parser (step 3).
+ * parser (step 3). Step 2 prints every request this way; the test kit shows what a test sent and
+ * received this way.
  */
 public final class VisibleBytes {
     private VisibleBytes() {}
