@@ -5,6 +5,7 @@
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends openjdk-21-jdk-headless maven >/dev/null
+# prometheus and curl: the final server is scraped by a real Prometheus and called by curl.
+apt-get install -y -qq --no-install-recommends openjdk-21-jdk-headless maven prometheus curl >/dev/null
 cd /autograder/source
 mvn -B -ntp -q -DskipTests verify
