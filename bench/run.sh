@@ -43,15 +43,8 @@ REACTORS=${REACTORS:-$(nproc)}
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
-# ---- a JDK 21+, found the way .ci/run finds it ------------------------------------------------
-JAVA_HOME_FOUND=""
-for home in "${JAVA_HOME:-}" /usr/lib/jvm/* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
-  [ -x "$home/bin/javac" ] || continue
-  v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
-  if [ "${v%%.*}" -ge 21 ] 2>/dev/null; then JAVA_HOME_FOUND="$home"; break; fi
-done
-[ -n "$JAVA_HOME_FOUND" ] || { echo "No JDK 21+ found under /usr/lib/jvm (see docs/00-setup.md)." >&2; exit 1; }
-JAVA="$JAVA_HOME_FOUND/bin/java"
+# ---- a JDK 21+ (found the way .ci/run finds it) and a raised open-files limit -------------------
+source bench/common.sh
 
 # ---- build ------------------------------------------------------------------------------------
 SERVER_MODULES=""
@@ -115,9 +108,6 @@ stop_targets() {
   for pid in "${STARTED_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
 }
 trap stop_targets EXIT
-
-# More file descriptors: 1,000 connections on each side, and the JVMs' own.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 start_nginx() {
   local port=$1 dir="$RUN_DIR/nginx"
