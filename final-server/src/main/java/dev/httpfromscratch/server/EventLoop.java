@@ -144,8 +144,9 @@ final class EventLoop implements Runnable {
             if (key.isValid() && key.isReadable()) {
                 connection.onReadable(at);
             }
-        } catch (RuntimeException bug) {
-            // A bug (or a student's stub) must cost one connection, not the loop and its other clients.
+        } catch (RuntimeException | StackOverflowError bug) {
+            // A bug (or a student's stub, or a handler recursing too deep) must cost one
+            // connection, not the loop and its other clients.
             writeBuffer.clear();
             context.console.println("final-server: closing a connection after an unexpected error: " + bug);
             connection.close();

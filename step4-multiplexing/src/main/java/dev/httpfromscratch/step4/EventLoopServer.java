@@ -166,7 +166,8 @@ public final class EventLoopServer implements Server {
             closeConnection(connection);
         } catch (UnsupportedOperationException notWrittenYet) {
             throw notWrittenYet;
-        } catch (RuntimeException bug) {
+        } catch (RuntimeException | StackOverflowError bug) {
+            // One connection's bug (even a handler recursing too deep) must not stop the loop.
             console.println("closing " + connection.peer() + " after an unexpected error: " + bug);
             closeConnection(connection);
         }
