@@ -4,7 +4,7 @@
 # Usage: bash step2-io/bench/slow-client-table.sh   (after mvn -pl step2-io -DskipTests package)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-java=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+java=${JAVA:-$(./java21 --home)/bin/java} # a JDK 21+, found the way docs/00-setup.md says
 jar=step2-io/target/step2-io.jar
 port=${PORT:-8139}
 seconds=${SECONDS_PER_RUN:-5}

@@ -34,13 +34,7 @@ if ! command -v wrk >/dev/null; then
   apt-get install -y wrk >/dev/null
 fi
 
-java=""
-for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/* "$HOME"/.sdkman/candidates/java/*; do
-  [ -x "$home/bin/java" ] || continue
-  v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
-  if [ "${v%%.*}" -ge 21 ] 2>/dev/null; then java="$home/bin/java"; break; fi
-done
-[ -n "$java" ] || { echo "no JDK 21+ found under /usr/lib/jvm or JAVA_HOME" >&2; exit 1; }
+java="$(./java21 --home)/bin/java" # a JDK 21+, found the way docs/00-setup.md says
 
 if [ ! -f step2-io/target/step2-io.jar ] || [ ! -f step4-multiplexing/target/step4-multiplexing.jar ]; then
   echo "== building the jars"
