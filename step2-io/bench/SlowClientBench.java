@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first, then:
  *
  * <pre>
- * /usr/lib/jvm/temurin-25-jdk-amd64/bin/java step2-io/bench/SlowClientBench.java --port 8000 --seconds 5 --clients 4 --slow 1
+ * ./java21 step2-io/bench/SlowClientBench.java --port 8000 --seconds 5 --clients 4 --slow 1
  * </pre>
  *
  * <p>{@code --clients N} threads each loop for {@code --seconds}: connect, send a complete GET,

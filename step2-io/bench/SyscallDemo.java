@@ -9,9 +9,9 @@ import java.net.Socket;
  *
  * <pre>
  * strace -f -e trace=read,write,poll,fcntl -o /tmp/demo.strace \
- *     /usr/lib/jvm/temurin-25-jdk-amd64/bin/java step2-io/bench/SyscallDemo.java blocking-read
+ *     ./java21 step2-io/bench/SyscallDemo.java blocking-read
  * strace -f -e trace=write,poll,fcntl -o /tmp/demo.strace \
- *     /usr/lib/jvm/temurin-25-jdk-amd64/bin/java step2-io/bench/SyscallDemo.java partial-write
+ *     ./java21 step2-io/bench/SyscallDemo.java partial-write
  * </pre>
  *
  * <ul>
