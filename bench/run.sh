@@ -206,8 +206,11 @@ all_target_ticks() {
 # This script and every child it waited for (wrk, ss, awk, sleep): utime+stime+cutime+cstime.
 # A finished child's CPU time is added to its parent's cutime/cstime when the parent reaps it.
 harness_ticks() { sed 's/.*) //' "/proc/$$/stat" | awk '{print $12 + $13 + $14 + $15}'; }
-# Busy ticks of the whole machine: every field of /proc/stat's cpu line but idle and iowait.
-machine_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat; }
+# Busy ticks of the whole machine from /proc/stat's cpu line: user, nice, system and steal (a
+# hypervisor's other guests). Not idle and iowait; not irq and softirq either: loopback TCP is
+# processed in softirqs that the kernel charges to no process, so during a run they are mostly
+# the benchmark's own packets, which would read as interference.
+machine_busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $9; exit}' /proc/stat; }
 # Connections the kernel accepted on a listening socket, machine-wide (Tcp: PassiveOpens).
 passive_opens() { awk '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "PassiveOpens") c = i; h = 1 } else print $c }' /proc/net/snmp; }
 # read() system calls and bytes read by the target's processes (/proc/<pid>/io; recv() is not counted).
