@@ -405,7 +405,7 @@ measure() {
   while true; do
     attempt=$((attempt + 1))
     ensure_running "$name" || return 0
-    if [ "$round" -gt 0 ]; then
+    if [ "$round" -gt 0 ] || [ "$attempt" -gt 1 ]; then
       "${PIN_CLIENT[@]}" wrk -t "$THREADS" "${WRK_ARGS[@]}" -d "${WARMUP}s" "$url" > /dev/null 2>&1 || true
       wait_for_quiet
     else
@@ -441,10 +441,10 @@ measure() {
     accepts_per=$(ratio "$accepted" "$requests" 3)
     seen=$(wc -l < "$RUN_DIR/look1")
     turnover=""
-    # A look-to-look turnover says something only when a connection lives shorter than the gap
-    # between the looks (always, at keep-alive; at close, when requests come faster than c per gap).
-    if [ "$seen" -gt 0 ] && [ -s "$RUN_DIR/look2" ] && [ -n "$rps" ] \
-        && awk -v c="$CONNECTIONS" -v r="$rps" -v g="$look_at" 'BEGIN { exit !(r > 0 && c / r < g / 2) }'; then
+    # At close, a look-to-look turnover says something only when a connection lives shorter than
+    # the gap between the looks (when requests come faster than c per half gap).
+    if [ "$seen" -gt 0 ] && [ -s "$RUN_DIR/look2" ] && { [ "$MODEL" != close ] && ! closes_every_connection "$name" \
+        || awk -v c="$CONNECTIONS" -v r="${rps:-0}" -v g="$look_at" 'BEGIN { exit !(r > 0 && c / r < g / 2) }'; }; then
       turnover=$(ratio "$(comm -13 "$RUN_DIR/look1" "$RUN_DIR/look2" | wc -l)" "$(wc -l < "$RUN_DIR/look2")" 2)
     fi
     # read() calls and bytes: only when the server reads with read()/readv() (nginx and Netty's
@@ -459,14 +459,18 @@ measure() {
     check_run
     noisy=0
     awk -v v="$during" -v max="$QUIET_PCT" 'BEGIN { exit !(v >= max) }' && noisy=1
-    # A noisy run is measured again (a check that failed in a noisy run too: timeouts, say).
+    # A noisy run is measured again, after waiting for quiet (a check that failed in a noisy run
+    # too: timeouts, say); so is a preflight run that failed its check while others were busy.
     kept=1
-    [ "$round" -eq 0 ] && kept=0
-    [ "$round" -gt 0 ] && [ "$noisy" = 1 ] && [ "$attempt" -le "$NOISY_RETRIES" ] && kept=0
+    retry=0
+    if [ "$noisy" = 1 ] && [ "$attempt" -le "$NOISY_RETRIES" ]; then
+      [ "$round" -gt 0 ] || [ "$CHECK" != pass ] && retry=1
+    fi
+    [ "$round" -eq 0 ] || [ "$retry" = 1 ] && kept=0
     echo "$workload,$round,$attempt,$kept,$name,${rps:-0},$requests,$p99,$cpu,$per,$errors,$non2xx,$bytes_per,$accepted,$accepts_per,$seen,$turnover,$reads_per,$read_bytes_per,$CHECK,\"$CHECK_DETAIL\",$QUIET_BEFORE,$during,$QUIET_WAITED,$load,$duration,$THREADS,$CONNECTIONS,$SERVER_CPUS,$CLIENT_CPUS" >> "$CSV"
     printf '%-14s r%d a%d %-22s %9s req/s  p99 %8s ms  %6s us/req  accepts/req %-6s turnover %-4s reads/req %-6s  others %5s%%  check %s\n' \
       "$workload" "$round" "$attempt" "$name" "${rps:-0}" "$p99" "$per" "$accepts_per" "${turnover:--}" "${reads_per:--}" "$during" "$CHECK"
-    if [ "$kept" = 0 ] && [ "$round" -gt 0 ]; then
+    if [ "$retry" = 1 ]; then
       echo "   others used ${during}% of a CPU during that run: measuring it again"
       continue
     fi
