@@ -265,7 +265,13 @@ def main():
     environment = (results / "environment.txt").read_text() if (results / "environment.txt").exists() else ""
     (results / "results.json").write_text(json.dumps({"reference": reference, "environment": environment,
                                                       "workloads": summary}, indent=2) + "\n")
-    (results / "results.md").write_text(markdown(summary, reference, environment))
+    text = markdown(summary, reference, environment)
+    if (results / "rss-after.csv").exists():
+        with open(results / "rss-after.csv", newline="") as f:
+            rss = list(csv.DictReader(f))
+        text += "\n## Resident memory after the whole run\n\n| target | VmRSS MiB |\n|---|---:|\n"
+        text += "".join(f"| {r['target']} | {int(r['vmrss_kib']) / 1024:,.0f} |\n" for r in rss)
+    (results / "results.md").write_text(text)
     # Requests/s differ 50× between workloads (pipelined vs close): one scale would flatten the
     # close group, so each workload has its own, and the chart says so. CPU per request and p99
     # share one scale per chart.

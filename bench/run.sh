@@ -20,6 +20,7 @@
 #      A failed check stops the run with the reason (ON_CHECK_FAILURE=continue records it and goes on);
 #      a preflight runs every check for a few seconds before the long rounds start.
 #
+# At the end it writes each target's resident memory (VmRSS) to rss-after.csv.
 # Per run it records requests/s, p99 latency, errors, the server's CPU time (utime+stime from
 # /proc/<pid>/stat, before and after), the checks and the interference in results.csv (every
 # attempt, noisy ones too, with kept=0); bench/report.py then writes the medians of the kept runs,
@@ -512,6 +513,15 @@ for workload in $WORKLOADS; do
   done
 done
 
+# Resident memory of every target after the whole run (nginx: master and workers together).
+echo "target,vmrss_kib" > "$RESULTS/rss-after.csv"
+for name in "${PRESENT[@]}"; do
+  rss=0
+  for pid in $(target_pids "$name"); do
+    rss=$((rss + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
+  done
+  echo "$name,$rss" >> "$RESULTS/rss-after.csv"
+done
 stop_targets
 trap - EXIT
 echo "uptime at end: $(uptime)" >> "$RESULTS/environment.txt"
