@@ -224,6 +224,12 @@ read_io() {
   done
   echo "$calls $bytes"
 }
+# Requests the server itself counted, where it exports them: final-server's http_requests_total
+# (every method and status, summed) from GET /metrics; empty for the other targets.
+server_counted() {
+  [ "${1%@*}" = final-server ] || return 0
+  curl -s --max-time 5 "http://127.0.0.1:${PORT[$1]}/metrics" | awk '/^http_requests_total[{ ]/ {n += $NF} END {printf "%d", n}'
+}
 # The client ends (address:port) of the target's established connections, one per line.
 open_connections() { ss -Htn state established "( sport = :$1 )" 2>/dev/null | awk '{print $NF}' | sort; }
 
@@ -355,6 +361,12 @@ check_run() {
   if [ "$expect" = pipelined ] && [ -n "$reads_per" ]; then
     le "$reads_per" 0.5 || problems+=("$reads_per read() calls per request, expected <= 0.5 with 16 requests per write: not pipelined")
   fi
+  # The server's own count: every request wrk counted, plus at most the ones still in flight when
+  # wrk stopped (16 per connection when pipelined) and the /metrics scrape itself.
+  if [ -n "$server_requests" ] && [ "$requests" -gt 0 ]; then
+    { [ "$server_requests" -ge "$requests" ] && [ "$server_requests" -le $((requests + CONNECTIONS * 16 + 50)) ]; } \
+      || problems+=("the server counted $server_requests requests (http_requests_total), wrk $requests")
+  fi
   if [ "$workload" = post-json ] && [ -n "$read_bytes_per" ]; then
     ge "$read_bytes_per" 100 || problems+=("the server read $read_bytes_per bytes per request, less than a POST head and its 34-byte body")
   fi
@@ -367,7 +379,7 @@ check_run() {
 
 mkdir -p "$RESULTS"
 CSV="$RESULTS/results.csv"
-echo "workload,round,attempt,kept,target,requests_per_second,requests,p99_ms,cpu_seconds,cpu_us_per_request,socket_errors,non_2xx,bytes_per_response,accepted_connections,accepts_per_request,connections_seen,connection_turnover,reads_per_request,read_bytes_per_request,check,check_detail,others_cpu_pct_before,others_cpu_pct_during,quiet_wait_s,load_1min,duration_s,wrk_threads,connections,server_cpus,client_cpus" > "$CSV"
+echo "workload,round,attempt,kept,target,requests_per_second,requests,p99_ms,cpu_seconds,cpu_us_per_request,socket_errors,non_2xx,bytes_per_response,accepted_connections,accepts_per_request,connections_seen,connection_turnover,reads_per_request,read_bytes_per_request,server_counted_requests,check,check_detail,others_cpu_pct_before,others_cpu_pct_during,quiet_wait_s,load_1min,duration_s,wrk_threads,connections,server_cpus,client_cpus" > "$CSV"
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "machine: $CPUS cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
@@ -414,6 +426,7 @@ measure() {
     fi
     load=$(cut -d' ' -f1 /proc/loadavg)
     busy0=$(machine_busy_ticks); ours0=$(( $(all_target_ticks) + $(harness_ticks) ))
+    counted0=$(server_counted "$name")
     before=$(cpu_ticks "$name"); opens0=$(passive_opens); read -r reads0 rbytes0 <<< "$(read_io "$name")"
     started=$(date +%s.%N)
     "${PIN_CLIENT[@]}" wrk -t "$THREADS" "${WRK_ARGS[@]}" -d "${duration}s" --latency "$url" > "$RUN_DIR/wrk.out" 2>&1 &
@@ -423,6 +436,9 @@ measure() {
     wait "$wrk_pid" || true
     after=$(cpu_ticks "$name"); opens1=$(passive_opens); read -r reads1 rbytes1 <<< "$(read_io "$name")"
     busy1=$(machine_busy_ticks); ours1=$(( $(all_target_ticks) + $(harness_ticks) ))
+    counted1=$(server_counted "$name")
+    server_requests=""
+    [ -n "$counted0" ] && [ -n "$counted1" ] && server_requests=$((counted1 - counted0))
     elapsed=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.3f", e - s }')
     during=$(others_pct $((busy1 - busy0)) $((ours1 - ours0)) "$elapsed")
     out=$(cat "$RUN_DIR/wrk.out")
@@ -468,7 +484,7 @@ measure() {
       [ "$round" -gt 0 ] || [ "$CHECK" != pass ] && retry=1
     fi
     [ "$round" -eq 0 ] || [ "$retry" = 1 ] && kept=0
-    echo "$workload,$round,$attempt,$kept,$name,${rps:-0},$requests,$p99,$cpu,$per,$errors,$non2xx,$bytes_per,$accepted,$accepts_per,$seen,$turnover,$reads_per,$read_bytes_per,$CHECK,\"$CHECK_DETAIL\",$QUIET_BEFORE,$during,$QUIET_WAITED,$load,$duration,$THREADS,$CONNECTIONS,$SERVER_CPUS,$CLIENT_CPUS" >> "$CSV"
+    echo "$workload,$round,$attempt,$kept,$name,${rps:-0},$requests,$p99,$cpu,$per,$errors,$non2xx,$bytes_per,$accepted,$accepts_per,$seen,$turnover,$reads_per,$read_bytes_per,$server_requests,$CHECK,\"$CHECK_DETAIL\",$QUIET_BEFORE,$during,$QUIET_WAITED,$load,$duration,$THREADS,$CONNECTIONS,$SERVER_CPUS,$CLIENT_CPUS" >> "$CSV"
     printf '%-14s r%d a%d %-22s %9s req/s  p99 %8s ms  %6s us/req  accepts/req %-6s turnover %-4s reads/req %-6s  others %5s%%  check %s\n' \
       "$workload" "$round" "$attempt" "$name" "${rps:-0}" "$p99" "$per" "$accepts_per" "${turnover:--}" "${reads_per:--}" "$during" "$CHECK"
     if [ "$retry" = 1 ]; then
