@@ -2,6 +2,7 @@
 -- Each write sends 16 GET / requests back to back on one connection; wrk counts every
 -- response, so requests/s counts requests, not batches. The depth can be changed with
 -- `wrk ... -s pipeline.lua -- 32`.
+dofile("bench/lua/summary.lua")
 local depth = 16
 
 init = function(args)

@@ -72,6 +72,13 @@ public final class JdkHttpServerHello implements Server {
         // HttpServer writes Date and Connection itself; Content-Length comes from the length given here.
         exchange.getResponseHeaders().set("Server", HelloResponse.SERVER_NAME);
         exchange.getResponseHeaders().set("Content-Type", post ? HelloResponse.APPLICATION_JSON : HelloResponse.TEXT_PLAIN);
+        // HttpServer closes after a "Connection: close" request but does not say so in the response
+        // (RFC 9112 §9.6 only SHOULDs it): a client such as wrk then counts every close as a read
+        // error. Saying it, as nginx and Netty do, is one header.
+        String connection = exchange.getRequestHeaders().getFirst("Connection");
+        if (connection != null && connection.toLowerCase(java.util.Locale.ROOT).contains("close")) {
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
         exchange.sendResponseHeaders(200, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

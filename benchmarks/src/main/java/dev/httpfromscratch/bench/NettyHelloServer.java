@@ -27,6 +27,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -48,11 +49,14 @@ import java.net.InetSocketAddress;
  * JSON object once the whole body has arrived (no JSON parsing: the peer reads the body, that is
  * all). The response is built per request from a shared, pre-encoded body (as Netty's
  * TechEmpower entry does), with a Date field cached once a second.
+ *
+ * <p>{@code --api jackson} makes it the Netty + Jackson peer of the {@code post-json} workload
+ * instead: {@link NettyJacksonHandler} parses the body and answers what final-server answers.
  */
 public final class NettyHelloServer implements Server {
     private static final AsciiString SERVER = AsciiString.cached(HelloResponse.SERVER_NAME);
-    private static final AsciiString TEXT_PLAIN = AsciiString.cached(HelloResponse.TEXT_PLAIN);
-    private static final AsciiString APPLICATION_JSON = AsciiString.cached(HelloResponse.APPLICATION_JSON);
+    static final AsciiString TEXT_PLAIN = AsciiString.cached(HelloResponse.TEXT_PLAIN);
+    static final AsciiString APPLICATION_JSON = AsciiString.cached(HelloResponse.APPLICATION_JSON);
     private static final ByteBuf ROOT_BODY =
             Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(HelloResponse.ascii(HelloResponse.ROOT_BODY)));
     private static final ByteBuf API_BODY =
@@ -61,14 +65,20 @@ public final class NettyHelloServer implements Server {
     private final int requestedPort;
     private final int threads;
     private final boolean epoll;
+    private final boolean jackson;
     private final PrintStream console;
     private EventLoopGroup group;
     private Channel listening;
 
     public NettyHelloServer(int port, int threads, boolean epoll, PrintStream console) {
+        this(port, threads, epoll, false, console);
+    }
+
+    public NettyHelloServer(int port, int threads, boolean epoll, boolean jackson, PrintStream console) {
         this.requestedPort = port;
         this.threads = threads;
         this.epoll = epoll;
+        this.jackson = jackson;
         this.console = console;
     }
 
@@ -77,13 +87,15 @@ public final class NettyHelloServer implements Server {
                 .portFlag()
                 .flag("transport", "NAME", "epoll (native, Linux) or nio (java.nio Selector)", "nio")
                 .flag("threads", "N", "event loop threads (the same number of reactors as final-server)",
-                        String.valueOf(Runtime.getRuntime().availableProcessors()));
+                        String.valueOf(Runtime.getRuntime().availableProcessors()))
+                .flag("api", "MODE", "POST /api: fixed (read the body, answer fixed bytes) or jackson (parse it, echo its fields)", "fixed");
         ServerMain.main(args, commandLine, NettyHelloServer::create);
     }
 
     static NettyHelloServer create(CommandLine.Options options, PrintStream console) throws UsageException {
         boolean epoll = options.choice("transport", "epoll", "nio").equals("epoll");
-        return new NettyHelloServer(options.port(), options.integer("threads", 1, 256), epoll, console);
+        boolean jackson = options.choice("api", "fixed", "jackson").equals("jackson");
+        return new NettyHelloServer(options.port(), options.integer("threads", 1, 256), epoll, jackson, console);
     }
 
     @Override
@@ -104,11 +116,18 @@ public final class NettyHelloServer implements Server {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(new HttpServerCodec(), new HelloHandler());
+                        if (jackson) {
+                            // What a Netty + Jackson service does: a whole FullHttpRequest, then the mapper.
+                            channel.pipeline().addLast(new HttpServerCodec(),
+                                    new HttpObjectAggregator(NettyJacksonHandler.MAX_BODY_BYTES), new NettyJacksonHandler());
+                        } else {
+                            channel.pipeline().addLast(new HttpServerCodec(), new HelloHandler());
+                        }
                     }
                 });
         listening = bootstrap.bind(new InetSocketAddress(requestedPort)).syncUninterruptibly().channel();
-        console.println("netty-hello: " + (epoll ? "epoll" : "nio") + " transport, " + threads + " event loop threads");
+        console.println("netty-hello: " + (epoll ? "epoll" : "nio") + " transport, " + threads + " event loop threads"
+                + (jackson ? ", POST /api parsed with Jackson" : ""));
     }
 
     @Override
@@ -126,6 +145,32 @@ public final class NettyHelloServer implements Server {
         }
     }
 
+    /** The GET / body every peer answers, shared and read-only (a duplicate per response). */
+    static ByteBuf rootBody() {
+        return ROOT_BODY.duplicate();
+    }
+
+    /**
+     * Queues one response with the header fields every peer sends; the handler's
+     * {@code channelReadComplete} flushes. A {@code Connection: close} request is flushed at once
+     * and the connection closed once the bytes are out.
+     */
+    static void respond(ChannelHandlerContext context, HttpResponseStatus status, ByteBuf body, AsciiString contentType,
+            boolean keepAlive) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        response.headers()
+                .set(HttpHeaderNames.DATE, HelloResponse.date())
+                .set(HttpHeaderNames.SERVER, SERVER)
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        if (keepAlive) {
+            context.write(response, context.voidPromise());
+        } else {
+            context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
     /** Answers each request when its last content arrives; writes are flushed once per read batch. */
     private static final class HelloHandler extends SimpleChannelInboundHandler<HttpObject> {
         private boolean keepAlive;
@@ -140,18 +185,10 @@ public final class NettyHelloServer implements Server {
             // HttpServerCodec follows every request with a LastHttpContent (an empty one when there
             // is no body): answer then, so a POST is answered after its whole body was read.
             if (message instanceof LastHttpContent) {
-                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                        (post ? API_BODY : ROOT_BODY).duplicate());
-                response.headers()
-                        .set(HttpHeaderNames.DATE, HelloResponse.date())
-                        .set(HttpHeaderNames.SERVER, SERVER)
-                        .set(HttpHeaderNames.CONTENT_TYPE, post ? APPLICATION_JSON : TEXT_PLAIN)
-                        .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
-                        .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
-                if (keepAlive) {
-                    context.write(response, context.voidPromise());
+                if (post) {
+                    respond(context, HttpResponseStatus.OK, API_BODY.duplicate(), APPLICATION_JSON, keepAlive);
                 } else {
-                    context.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                    respond(context, HttpResponseStatus.OK, ROOT_BODY.duplicate(), TEXT_PLAIN, keepAlive);
                 }
             }
         }

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,6 +26,7 @@ class PeerServersTest {
         return Stream.of(
                 Arguments.of("raw-nio-loop", (Function<PrintStream, Server>) console -> new RawNioLoopServer(0, 2, console)),
                 Arguments.of("netty-nio", (Function<PrintStream, Server>) console -> new NettyHelloServer(0, 2, false, console)),
+                Arguments.of("netty-jackson", (Function<PrintStream, Server>) console -> new NettyHelloServer(0, 2, false, true, console)),
                 Arguments.of("jdk-httpserver", (Function<PrintStream, Server>) console -> new JdkHttpServerHello(0, "virtual", console)));
     }
 
@@ -50,10 +52,39 @@ class PeerServersTest {
             assertThat(connection.readResponse().status()).as("%s: POST /api%n%s", name, connection.transcript()).isEqualTo(200);
 
             connection.send("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-            assertThat(connection.readResponse().status()).as("%s: GET with Connection: close%n%s", name, connection.transcript()).isEqualTo(200);
+            RawResponse last = connection.readResponse();
+            assertThat(last.status()).as("%s: GET with Connection: close%n%s", name, connection.transcript()).isEqualTo(200);
+            // Without "Connection: close" in the response, wrk counts the close that follows as a read error.
+            assertThat(last.saysClose()).as("%s: the answer to a Connection: close request says Connection: close%n%s",
+                    name, connection.transcript()).isTrue();
             assertThat(connection.awaitClose(RawConnection.DEFAULT_DEADLINE))
                     .as("%s: the connection after a Connection: close request%n%s", name, connection.transcript())
                     .isNotEqualTo(RawConnection.Closed.STILL_OPEN);
         }
+    }
+
+    @Test
+    @DisplayName("the Netty + Jackson peer parses POST /api's JSON and answers final-server's echo; invalid JSON is a 400")
+    void jacksonPeerParsesTheJson() {
+        try (RunningServer server = RunningServer.start(console -> new NettyHelloServer(0, 1, false, true, console));
+                RawConnection connection = server.connect()) {
+            String body = "{\"name\":\"wrk\",\"count\":3,\"ok\":true}";
+            connection.send(post(body));
+            RawResponse echo = connection.readResponse();
+            assertThat(echo.status()).as("POST /api with %s%n%s", body, connection.transcript()).isEqualTo(200);
+            assertThat(echo.bodyText()).as("the echo of %s: what final-server answers", body).isEqualTo(
+                    "{\"received\":3,\"fields\":[{\"name\":\"name\",\"value\":\"wrk\"},"
+                            + "{\"name\":\"count\",\"value\":3},{\"name\":\"ok\",\"value\":true}]}");
+
+            connection.send(post("{\"name\":"));
+            assertThat(connection.readResponse().status())
+                    .as("a truncated JSON body must be refused, so the peer really parses%n%s", connection.transcript())
+                    .isEqualTo(400);
+        }
+    }
+
+    private static String post(String body) {
+        return "POST /api HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length() + "\r\n\r\n" + body;
     }
 }
