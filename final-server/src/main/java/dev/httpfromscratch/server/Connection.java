@@ -453,7 +453,8 @@ final class Connection {
 
     /**
      * The deadline passed. A client still sending its request gets 408 and a lingering close; an
-     * idle keep-alive connection or one that will not read its response is closed at once.
+     * idle keep-alive connection, or one that read nothing of its responses for the whole write
+     * timeout, is closed at once.
      */
     void expire(long now) {
         if (closed) {
@@ -462,6 +463,16 @@ final class Connection {
         if (lingering) {
             close();
             return;
+        }
+        if (phase == Phase.WRITE && pendingOutput != null) {
+            // A stall timer, not a deadline: a client that read anything since the deadline was
+            // set has freed room in the socket's send buffer. epoll reports OP_WRITE only once a
+            // third of that buffer is free, which a slow reader may take longer than the timeout
+            // to free, so ask the socket itself: any byte it takes is progress and moves the deadline.
+            onWritable(now);
+            if (closed || deadline - now > 0) {
+                return;
+            }
         }
         loop.metrics().timeout(phase);
         if ((phase == Phase.HEADER || phase == Phase.BODY) && pendingOutput == null) {
