@@ -43,13 +43,14 @@ class SmallHeapTest {
             List<Socket> clients = new ArrayList<>(CLIENTS);
             try {
                 for (int i = 0; i < CLIENTS; i++) {
-                    Socket client = new Socket(InetAddress.getLoopbackAddress(), server.port());
-                    clients.add(client);
-                    OutputStream out = client.getOutputStream();
-                    out.write(HEAD_AND_ONE_BYTE);
-                    out.flush();
-                    if (!server.process().isAlive()) {
-                        break;
+                    try {
+                        Socket client = new Socket(InetAddress.getLoopbackAddress(), server.port());
+                        clients.add(client);
+                        OutputStream out = client.getOutputStream();
+                        out.write(HEAD_AND_ONE_BYTE);
+                    } catch (IOException refused) {
+                        throw new AssertionError("client " + (i + 1) + " of " + CLIENTS + " could not connect or send (" + refused
+                                + "): the server is gone; its output:\n" + server.tail(), refused);
                     }
                 }
                 long declared = (long) CLIENTS * HEAD_AND_ONE_BYTE.length;
