@@ -31,6 +31,13 @@ final class Acceptor implements Runnable {
     private final Thread thread;
     private int next;
 
+    /**
+     * Test-only failure injection: when set (before the server starts), called after every
+     * accept(); FailFastTest's child process makes this thread die through it. Only code in this
+     * package can reach it.
+     */
+    static Runnable acceptHook;
+
     Acceptor(ServerContext context, EventLoop[] loops) throws IOException {
         this.context = context;
         this.loops = loops;
@@ -74,6 +81,9 @@ final class Acceptor implements Runnable {
             SocketChannel channel;
             try {
                 channel = listeningChannel.accept(); // blocks in accept4() until a handshake completed
+                if (acceptHook != null) {
+                    acceptHook.run();
+                }
             } catch (ClosedChannelException stopped) {
                 return; // close(): the listening socket is gone, and so is this thread's work
             } catch (IOException failed) {

@@ -17,11 +17,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * No zombie server (docs/05-final-server.md, "When the process must die"): when an event loop
- * dies (here through a test-only hook, {@link DyingLoopMain}; in production an OutOfMemoryError),
+ * dies (here through a test-only hook, {@link InjectedFailureMain}; in production an OutOfMemoryError),
  * the process says so in one line and exits with a non-zero code, so a supervisor restarts it.
  * Before that, clients keep connecting without pause, and every one of them gets an answer (200,
  * or 503 once the server is failing) or a closed connection: none is accepted and left waiting.
@@ -33,10 +34,11 @@ class FailFastTest {
     /** A client waiting this long for the first byte of its answer counts as accepted-and-never-answered. */
     private static final int ANSWER_DEADLINE_MILLIS = 5_000;
 
-    @Test
-    @DisplayName("event loop 1 throws an Error: the process exits non-zero with one line saying why, and no client connected meanwhile is left unanswered")
-    void deadLoopEndsTheProcess() throws Exception {
-        try (ServerProcess server = ServerProcess.start(List.of(), DyingLoopMain.class, "--port", "0", "--access-log", "off", "--event-loops", "2")) {
+    @ParameterizedTest(name = "{1} throws an Error: the process exits non-zero with one line saying why, and no client connected meanwhile is left unanswered")
+    @CsvSource({"loop, event loop 1", "acceptor, the acceptor"})
+    @DisplayName("a thread of the server dies: the process exits non-zero with one line saying why, and no client connected meanwhile is left unanswered")
+    void deadThreadEndsTheProcess(String trigger, String what) throws Exception {
+        try (ServerProcess server = ServerProcess.start(List.of(), InjectedFailureMain.class, "--port", "0", "--access-log", "off", "--event-loops", "2")) {
             for (int i = 0; i < 4; i++) {
                 server.get("/"); // both loops serve before the failure
             }
@@ -54,7 +56,7 @@ class FailFastTest {
                 }));
             }
             Conditions.await("the clients to be answered by the healthy server", () -> answered.get() >= 20, answered::get);
-            server.process().getOutputStream().write("die\n".getBytes(StandardCharsets.US_ASCII));
+            server.process().getOutputStream().write((trigger + "\n").getBytes(StandardCharsets.US_ASCII));
             server.process().getOutputStream().flush();
 
             boolean exited = server.process().waitFor(RawConnection.DEFAULT_DEADLINE.toSeconds(), TimeUnit.SECONDS);
@@ -66,12 +68,12 @@ class FailFastTest {
             }
             pool.shutdown();
             String output = server.output();
-            assertThat(exited).as("the process exits by itself after event loop 1 died; its output:%n%s", server.tail()).isTrue();
+            assertThat(exited).as("the process exits by itself after %s died; its output:%n%s", what, server.tail()).isTrue();
             assertThat(server.process().exitValue()).as("the exit code of a server that failed (a supervisor restarts on non-zero)")
                     .isEqualTo(Main.EXIT_FATAL);
             assertThat(output.lines().filter(line -> line.contains("fatal")).toList())
                     .as("one line saying what failed; the output:%n%s", server.tail())
-                    .hasSize(1).allMatch(line -> line.contains("event loop 1") && line.contains("InternalError"));
+                    .hasSize(1).allMatch(line -> line.contains(what) && line.contains("InternalError"));
             assertThat(unanswered).as("clients accepted but never answered (%d answered, %d closed or refused)", answered.get(), closedOrRefused.get())
                     .isEmpty();
         }
