@@ -46,8 +46,8 @@ public final class FinalServer implements Server {
 
     /**
      * What a failure of the process does (an event loop or the acceptor died): {@code action}
-     * gets one line. By default the line goes to the console and the server stops accepting;
-     * Main prints it on stderr and ends the process.
+     * gets one line. By default the line goes to the console, and from then on new connections
+     * get 503 and /health answers 503; Main prints the line on stderr and ends the process.
      */
     void onFatal(Consumer<String> action) {
         context.onFatal = action;
