@@ -19,6 +19,10 @@ import java.nio.channels.SocketChannel;
  * is still accepted (refusing to accept would leave it in the kernel's backlog, where the client
  * waits without an answer), answered 503 with {@code Retry-After} and closed, and the
  * connections already open keep being served.
+ *
+ * <p>It never hands a connection to an event loop that is not running ({@link EventLoop#adopt}
+ * says so): such a connection is answered 503 and closed. An Error in this thread is the
+ * process's failure ({@link ServerContext#fatal}), never a silent end of accepting.
  */
 final class Acceptor implements Runnable {
     private final ServerContext context;
@@ -26,6 +30,13 @@ final class Acceptor implements Runnable {
     private final ServerSocketChannel listeningChannel;
     private final Thread thread;
     private int next;
+
+    /**
+     * Test-only failure injection: when set (before the server starts), called after every
+     * accept(); FailFastTest's child process makes this thread die through it. Only code in this
+     * package can reach it.
+     */
+    static Runnable acceptHook;
 
     Acceptor(ServerContext context, EventLoop[] loops) throws IOException {
         this.context = context;
@@ -53,10 +64,26 @@ final class Acceptor implements Runnable {
 
     @Override
     public void run() {
+        try {
+            acceptUntilClosed();
+        } catch (RuntimeException | Error fatal) {
+            context.fatal("the acceptor stopped", fatal);
+            try {
+                listeningChannel.close(); // clients now get ECONNREFUSED, not a backlog nobody accepts from
+            } catch (IOException ignored) {
+                // released either way
+            }
+        }
+    }
+
+    private void acceptUntilClosed() {
         while (listeningChannel.isOpen()) {
             SocketChannel channel;
             try {
                 channel = listeningChannel.accept(); // blocks in accept4() until a handshake completed
+                if (acceptHook != null) {
+                    acceptHook.run();
+                }
             } catch (ClosedChannelException stopped) {
                 return; // close(): the listening socket is gone, and so is this thread's work
             } catch (IOException failed) {
@@ -67,15 +94,20 @@ final class Acceptor implements Runnable {
                 continue;
             }
             if (context.openConnections.get() >= context.config.maxConnections() || context.draining) {
-                refuse(channel);
+                refuse(channel, context.draining ? "The server is shutting down; try again shortly."
+                        : "The server has " + context.config.maxConnections() + " connections open; try again shortly.");
                 continue;
             }
             context.openConnections.incrementAndGet(); // only this thread adds, so check-then-add cannot overshoot
             try {
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // responses leave at once, no Nagle delay
-                loops[next].adopt(channel);
+                boolean adopted = loops[next].adopt(channel);
                 next = next + 1 == loops.length ? 0 : next + 1;
+                if (!adopted) {
+                    context.openConnections.decrementAndGet();
+                    refuse(channel, "The server is shutting down; try again shortly.");
+                }
             } catch (IOException | RuntimeException failed) {
                 context.openConnections.decrementAndGet();
                 closeQuietly(channel);
@@ -84,11 +116,10 @@ final class Acceptor implements Runnable {
     }
 
     /** 503 and close for a connection beyond the limit (or during shutdown); the write fits any fresh socket's send buffer. */
-    private void refuse(SocketChannel channel) {
+    private void refuse(SocketChannel channel, String reason) {
         context.metrics.connectionRejected();
         try {
-            byte[] response = context.writer.encode(HttpResponse.error(503,
-                    "The server has " + context.config.maxConnections() + " connections open; try again shortly.")
+            byte[] response = context.writer.encode(HttpResponse.error(503, reason)
                     .withHeader("Retry-After", "1"), false, true);
             channel.configureBlocking(false);
             channel.write(ByteBuffer.wrap(response));

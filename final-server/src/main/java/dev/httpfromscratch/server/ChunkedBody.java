@@ -25,7 +25,9 @@ import java.util.Arrays;
  * server another (a sign, "0x", a 65-bit number, a missing CRLF) lets an attacker slip a second
  * request inside the first. Every such size is refused with 400, and the connection closes.
  *
- * <p>Bounded: the sum of the chunks by {@link ParserLimits#maxBodyBytes()} (413), each size line
+ * <p>Bounded: the sum of the chunks by {@link ParserLimits#maxBodyBytes()} (413), its memory by
+ * the bytes received (a size line announcing a large chunk reserves nothing: the array grows as
+ * the data arrives, charged to the server's {@link BodyBudget}), each size line
  * by {@link #MAX_SIZE_LINE_BYTES}, the trailer section by {@link ParserLimits#maxHeaderSectionBytes()}
  * (431). Trailer fields are checked and then dropped (§7.1.2 lets a recipient discard them): no
  * route of this server reads them.
@@ -40,8 +42,9 @@ public final class ChunkedBody implements BodyDecoder {
     enum State { SIZE, EXTENSION, SIZE_LF, DATA, DATA_CR, DATA_LF, TRAILER, TRAILER_LF, DONE }
 
     private final ParserLimits limits;
+    private final BodyBudget.Account budget;
     private State state = State.SIZE;
-    private byte[] body = new byte[256];
+    private byte[] body = new byte[0];
     private int length;
     /** Bytes of the current chunk still to come. */
     private long chunkRemaining;
@@ -53,8 +56,14 @@ public final class ChunkedBody implements BodyDecoder {
     private boolean trailerLineHasColon;
     private boolean lastChunk;
 
+    /** A decoder whose memory no budget bounds beyond the body limit (for tests of the coding alone). */
     public ChunkedBody(ParserLimits limits) {
+        this(limits, new BodyBudget(Long.MAX_VALUE).account());
+    }
+
+    ChunkedBody(ParserLimits limits, BodyBudget.Account budget) {
         this.limits = limits;
+        this.budget = budget;
     }
 
     @Override
@@ -67,7 +76,7 @@ public final class ChunkedBody implements BodyDecoder {
                     return false;
                 }
                 int take = (int) Math.min(chunkRemaining, input.remaining());
-                input.get(body, length, take); // one bulk copy per run of data, never byte by byte
+                input.get(room(take), length, take); // one bulk copy per run of data, never byte by byte
                 length += take;
                 chunkRemaining -= take;
                 if (chunkRemaining == 0) {
@@ -168,12 +177,13 @@ public final class ChunkedBody implements BodyDecoder {
         if (total > limits.maxBodyBytes()) {
             throw new RequestRejection(413, "The chunked body is larger than the limit of " + limits.maxBodyBytes() + " bytes.");
         }
-        if (total > body.length) {
-            // Grow by doubling, never past the limit: a client announcing a big chunk gets room
-            // for it only after the size passed the check above.
-            body = Arrays.copyOf(body, (int) Math.min(limits.maxBodyBytes(), Math.max(total, 2L * body.length)));
-        }
         state = State.DATA;
+    }
+
+    /** The body array with room for {@code take} more bytes: it grows with the data received, never with a size announced. */
+    private byte[] room(int take) throws RequestRejection {
+        body = budget.grow(body, length + take, limits.maxBodyBytes());
+        return body;
     }
 
     private void startSizeLine() {

@@ -57,6 +57,8 @@ final class Connection {
     private final ServerContext context;
     private final SocketChannel channel;
     private final RequestParser parser;
+    /** This connection's share of the server's body budget: what its current request body holds. */
+    private final BodyBudget.Account bodyMemory;
     private final String remoteAddress;
     private SelectionKey key;
     /** Where this connection sits in its loop's list (for O(1) removal). */
@@ -81,7 +83,8 @@ final class Connection {
         this.loop = loop;
         this.context = context;
         this.channel = channel;
-        this.parser = new RequestParser(context.config.parserLimits(), RequestFraming.INSTANCE);
+        this.bodyMemory = context.bodyBudget.account();
+        this.parser = new RequestParser(context.config.parserLimits(), new RequestFraming(bodyMemory));
         this.remoteAddress = context.config.accessLog() ? remoteAddressOf(channel) : "";
         this.deadline = now + context.config.idleTimeout().toNanos();
         if (context.config.accessLog()) {
@@ -141,9 +144,13 @@ final class Connection {
         // END SOLUTION
     }
 
-    /** Parses and answers requests from {@code input} until it is used up, or output must drain first. */
+    /**
+     * Parses and answers requests from {@code input} until it is used up, or output must drain
+     * first, or the connection closed (a write failed with EPIPE or ECONNRESET: the client is gone,
+     * so the pipelined requests behind are not run, counted or logged).
+     */
     private void process(ByteBuffer input, long now) {
-        while (input.hasRemaining() && !closeAfterWrite) {
+        while (input.hasRemaining() && !closeAfterWrite && !closed) {
             if (pendingBytes > MAX_PENDING_OUTPUT) {
                 stash(input);
                 return;
@@ -154,6 +161,7 @@ final class Connection {
                     return;
                 }
                 respond(complete.request());
+                bodyMemory.releaseAll(); // the body was handled: its bytes leave the budget
                 requestStart = now; // pipelined bytes after it, if any, begin the next request
             } else if (result instanceof ParseResult.Rejected rejected) {
                 reject(rejected.status(), rejected.reason());
@@ -227,7 +235,11 @@ final class Connection {
     /** The parser refused the request: answer with its status and reason, then close (the framing is lost). */
     private void reject(int status, String reason) {
         loop.metrics().parseError(status);
-        send(context.writer.encode(HttpResponse.error(status, reason), false, true), false);
+        HttpResponse response = HttpResponse.error(status, reason);
+        if (status == 503) {
+            response = response.withHeader("Retry-After", "1"); // the body budget is full now, not forever
+        }
+        send(context.writer.encode(response, false, true), false);
         RequestHead head = parser.head();
         finishRequest(head == null ? "OTHER" : head.method(), status, head == null ? "-" : head.target(),
                 head == null ? "-" : head.version(), true);
@@ -349,11 +361,13 @@ final class Connection {
 
     /** The socket has room again (OP_WRITE): write pending output, then resume reading. */
     void onWritable(long now) {
+        boolean progressed = false;
         while (pendingOutput != null && !closed) {
             ByteBuffer next = pendingOutput.peek();
             int before = next.remaining();
             writeDirect(next);
             pendingBytes -= before - next.remaining();
+            progressed |= next.remaining() < before;
             if (next.hasRemaining()) {
                 break; // the send buffer is full again: wait for the next OP_WRITE
             }
@@ -372,6 +386,11 @@ final class Connection {
             }
         }
         flush(now);
+        if (progressed && phase == Phase.WRITE && !lingering && !closed) {
+            // The write timeout is a stall timer: a client that reads, however slowly, keeps its
+            // connection; one that stops reading for the whole timeout loses it.
+            deadline = now + context.config.writeTimeout().toNanos();
+        }
     }
 
     /**
@@ -434,7 +453,8 @@ final class Connection {
 
     /**
      * The deadline passed. A client still sending its request gets 408 and a lingering close; an
-     * idle keep-alive connection or one that will not read its response is closed at once.
+     * idle keep-alive connection, or one that read nothing of its responses for the whole write
+     * timeout, is closed at once.
      */
     void expire(long now) {
         if (closed) {
@@ -443,6 +463,16 @@ final class Connection {
         if (lingering) {
             close();
             return;
+        }
+        if (phase == Phase.WRITE && pendingOutput != null) {
+            // A stall timer, not a deadline: a client that read anything since the deadline was
+            // set has freed room in the socket's send buffer. epoll reports OP_WRITE only once a
+            // third of that buffer is free, which a slow reader may take longer than the timeout
+            // to free, so ask the socket itself: any byte it takes is progress and moves the deadline.
+            onWritable(now);
+            if (closed || deadline - now > 0) {
+                return;
+            }
         }
         loop.metrics().timeout(phase);
         if ((phase == Phase.HEADER || phase == Phase.BODY) && pendingOutput == null) {
@@ -467,6 +497,7 @@ final class Connection {
         closed = true;
         pendingOutput = null;
         stashedInput = null;
+        bodyMemory.releaseAll(); // every way a connection ends (timeout, reset, refusal, shutdown) passes here
         if (key != null) {
             key.cancel();
         }

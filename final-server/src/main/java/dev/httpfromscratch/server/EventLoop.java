@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * One event-loop thread: a {@link Selector} (an epoll instance on Linux) and the connections it
@@ -26,6 +27,12 @@ import java.util.function.Consumer;
  * <p>One turn: {@code select()} (epoll_wait) until a socket is ready or the next timeout sweep is
  * due; handle each ready key; register new connections; expire connections past their deadline;
  * print the access log lines of the turn.
+ *
+ * <p>A failure while handling one connection (a bug, a stub, a handler recursing too deep) closes
+ * that connection. A failure of the loop itself (an Error such as OutOfMemoryError, a selector
+ * that fails) is the process's: the loop stops taking connections, reports it through
+ * {@link ServerContext#fatal}, and Main ends the process (docs/05-final-server.md, "When the
+ * process must die"). A loop never goes on accepting work it will not do.
  */
 final class EventLoop implements Runnable {
     private static final int BUFFER_BYTES = 64 * 1024;
@@ -46,6 +53,15 @@ final class EventLoop implements Runnable {
     /** Created once: a method reference evaluated per select() would allocate per turn. */
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final Thread thread;
+    /** False once run() ended (or never will start): adopt() then refuses, so no connection waits on a dead loop. */
+    private volatile boolean running = true;
+
+    /**
+     * Test-only failure injection: when set (before the server starts), called with the loop's
+     * number at every turn; FailFastTest's child process makes a loop die through it. Not a flag
+     * a user can set: only code in this package can reach it.
+     */
+    static IntConsumer turnHook;
 
     private volatile long drainDeadline;
     private volatile boolean draining;
@@ -89,20 +105,33 @@ final class EventLoop implements Runnable {
         return accessLog;
     }
 
-    /** Called by the acceptor thread: the connection becomes this loop's at its next turn. */
-    void adopt(SocketChannel channel) {
+    /**
+     * Called by the acceptor thread: the connection becomes this loop's at its next turn. Returns
+     * false, and leaves the channel to the caller, when the loop is not running: either the loop
+     * ends after the add and its final {@link #closeQueued} closes the channel, or the acceptor
+     * sees {@code running == false} here and takes the channel back (whoever removes it first).
+     */
+    boolean adopt(SocketChannel channel) {
         newConnections.add(channel);
+        if (!running && newConnections.remove(channel)) {
+            return false;
+        }
         selector.wakeup(); // epoll_wait returns at once, so the connection does not wait for a timeout
+        return true;
     }
 
     @Override
     public void run() {
         now = System.nanoTime();
         nextSweep = now + sweepIntervalNanos;
+        Throwable failure = null;
         try {
             while (true) {
                 long waitMillis = Math.max(1, (nextSweep - System.nanoTime() + 999_999) / 1_000_000);
                 selector.select(onReady, waitMillis); // epoll_wait(epfd, events, n, waitMillis)
+                if (turnHook != null) {
+                    turnHook.accept(number);
+                }
                 now = System.nanoTime();
                 registerNewConnections();
                 if (now - nextSweep >= 0) {
@@ -115,8 +144,12 @@ final class EventLoop implements Runnable {
                 }
             }
         } catch (IOException | RuntimeException | Error fatal) {
-            context.console.println("final-server: event loop " + number + " stopped: " + fatal);
+            failure = fatal; // per-connection failures were handled where they happened: this one is the loop's
         } finally {
+            running = false;
+            if (failure != null) {
+                context.fatal("event loop " + number + " stopped", failure);
+            }
             for (Connection connection : new ArrayList<>(connections)) {
                 connection.close();
             }
@@ -145,18 +178,36 @@ final class EventLoop implements Runnable {
                 connection.onReadable(at);
             }
         } catch (RuntimeException | StackOverflowError bug) {
-            // A bug (or a student's stub, or a handler recursing too deep) must cost one
-            // connection, not the loop and its other clients.
-            writeBuffer.clear();
-            context.console.println("final-server: closing a connection after an unexpected error: " + bug);
-            connection.close();
+            closeAfterBug(connection, bug);
         }
+    }
+
+    /**
+     * A bug (or a student's stub, or a handler recursing too deep) must cost one connection, not
+     * the loop and its other clients. An OutOfMemoryError is not caught here: it is the process's.
+     */
+    private void closeAfterBug(Connection connection, Throwable bug) {
+        writeBuffer.clear();
+        context.console.println("final-server: closing a connection after an unexpected error: " + bug);
+        connection.close();
     }
 
     private void registerNewConnections() {
         SocketChannel channel;
         while ((channel = newConnections.poll()) != null) {
-            Connection connection = new Connection(this, context, channel, now);
+            Connection connection;
+            try {
+                connection = new Connection(this, context, channel, now);
+            } catch (RuntimeException | StackOverflowError bug) {
+                context.console.println("final-server: closing a connection after an unexpected error: " + bug);
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // released either way
+                }
+                context.openConnections.decrementAndGet();
+                continue;
+            }
             try {
                 // epoll_ctl(EPOLL_CTL_ADD, fd, EPOLLIN): from now on this loop hears about this socket
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ, connection);
@@ -166,6 +217,8 @@ final class EventLoop implements Runnable {
                 context.metrics.connectionOpened();
             } catch (ClosedChannelException closed) {
                 context.openConnections.decrementAndGet();
+            } catch (RuntimeException bug) {
+                closeAfterBug(connection, bug); // close() gives the slot back
             }
         }
     }
@@ -178,7 +231,11 @@ final class EventLoop implements Runnable {
             }
             Connection connection = connections.get(i);
             if (now - connection.deadline() >= 0) {
-                connection.expire(now);
+                try {
+                    connection.expire(now);
+                } catch (RuntimeException | StackOverflowError bug) {
+                    closeAfterBug(connection, bug);
+                }
             }
         }
     }
@@ -233,6 +290,16 @@ final class EventLoop implements Runnable {
                 // released either way
             }
             context.openConnections.decrementAndGet();
+        }
+    }
+
+    /** Releases the selector of a loop that will never run (the server failed to start). */
+    void abandon() {
+        running = false;
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // the epoll fd and the eventfd are released either way
         }
     }
 

@@ -9,6 +9,7 @@ import dev.httpfromscratch.step3.Router;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The final server: one {@link Acceptor} thread and N {@link EventLoop} threads, the parser and
@@ -43,6 +44,15 @@ public final class FinalServer implements Server {
         return config;
     }
 
+    /**
+     * What a failure of the process does (an event loop or the acceptor died): {@code action}
+     * gets one line. By default the line goes to the console, and from then on new connections
+     * get 503 and /health answers 503; Main prints the line on stderr and ends the process.
+     */
+    void onFatal(Consumer<String> action) {
+        context.onFatal = action;
+    }
+
     /** This server's metrics registry (a fresh one per server: tests never see each other's counts). */
     public ServerMetrics metrics() {
         return metrics;
@@ -63,6 +73,11 @@ public final class FinalServer implements Server {
             }
             acceptor = new Acceptor(context, loops); // binds: a BindException leaves here
         } catch (IOException | RuntimeException failed) {
+            for (EventLoop loop : loops) {
+                if (loop != null) {
+                    loop.abandon(); // never started, so its run() will never close its selector
+                }
+            }
             close();
             throw failed;
         }

@@ -14,6 +14,9 @@ import java.time.Duration;
  * SIGTERM and Ctrl-C shut it down gracefully (ServerMain's shutdown hook calls close()).
  */
 public final class Main {
+    /** The exit code of a process whose server failed while running (EX_SOFTWARE in sysexits.h). */
+    static final int EXIT_FATAL = 70;
+
     private Main() {}
 
     public static void main(String[] args) {
@@ -39,6 +42,8 @@ public final class Main {
                 .flag("max-header-bytes", "N", "largest header section (431 beyond)", String.valueOf(limits.maxHeaderSectionBytes()), "MAX_HEADER_BYTES")
                 .flag("max-header-count", "N", "most header fields (431 beyond)", String.valueOf(limits.maxHeaderCount()), "MAX_HEADER_COUNT")
                 .flag("max-body-bytes", "N", "largest request body (413 beyond)", String.valueOf(limits.maxBodyBytes()), "MAX_BODY_BYTES")
+                .flag("body-budget-bytes", "N", "heap all bodies being read may hold together; beyond: 503 and close (0 = a quarter of the max heap: "
+                        + defaults.bodyBudgetBytes() + " here)", "0", "BODY_BUDGET_BYTES")
                 .flag("header-timeout-ms", "MS", "deadline for a request's header section, from its first byte", millis(defaults.headerTimeout()), "HEADER_TIMEOUT_MS")
                 .flag("body-timeout-ms", "MS", "deadline for a request's body, from the end of its head", millis(defaults.bodyTimeout()), "BODY_TIMEOUT_MS")
                 .flag("idle-timeout-ms", "MS", "how long a keep-alive connection may wait for its next request", millis(defaults.idleTimeout()), "IDLE_TIMEOUT_MS")
@@ -48,11 +53,27 @@ public final class Main {
     }
 
     static FinalServer create(CommandLine.Options options, PrintStream console) throws UsageException {
-        return new FinalServer(config(options), console);
+        FinalServer server = new FinalServer(config(options), console);
+        server.onFatal(Main::die);
+        return server;
+    }
+
+    /**
+     * A server that accepts clients it cannot answer is worse than no server: a supervisor
+     * (systemd, Docker's restart policy, Kubernetes) restarts a process that exits, never one that
+     * hangs. halt(), not exit(): the shutdown hook's graceful drain would wait on the dead loop,
+     * and after an OutOfMemoryError nothing else should run (docs/05-final-server.md, "When the process must die").
+     */
+    private static void die(String line) {
+        System.out.flush();
+        System.err.println(line);
+        System.err.flush();
+        Runtime.getRuntime().halt(EXIT_FATAL);
     }
 
     static ServerConfig config(CommandLine.Options options) throws UsageException {
         int eventLoops = options.integer("event-loops", 0, 1024);
+        long bodyBudget = options.number("body-budget-bytes", 0, Long.MAX_VALUE);
         ParserLimits limits = new ParserLimits(
                 options.integer("max-request-line-bytes", 16, 1 << 20),
                 options.integer("max-header-bytes", 64, 1 << 24),
@@ -68,7 +89,8 @@ public final class Main {
                 duration(options, "idle-timeout-ms"),
                 duration(options, "write-timeout-ms"),
                 duration(options, "shutdown-timeout-ms"),
-                options.choice("access-log", "on", "off").equals("on"));
+                options.choice("access-log", "on", "off").equals("on"),
+                bodyBudget == 0 ? BodyBudget.defaultBytes() : bodyBudget);
     }
 
     private static Duration duration(CommandLine.Options options, String name) throws UsageException {

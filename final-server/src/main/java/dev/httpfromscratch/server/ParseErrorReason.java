@@ -14,6 +14,8 @@ enum ParseErrorReason {
     HEADERS_TOO_LARGE("headers_too_large", 431),
     UNSUPPORTED_TRANSFER_CODING("unsupported_transfer_coding", 501),
     UNSUPPORTED_VERSION("unsupported_version", 505),
+    /** Not a parse error but a refusal at the same point: the bodies being read would cross the server's body budget. */
+    BODY_BUDGET_EXHAUSTED("body_budget_exhausted", 503),
     OTHER("other", 0);
 
     final String label;

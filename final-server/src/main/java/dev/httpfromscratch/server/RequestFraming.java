@@ -2,7 +2,6 @@ package dev.httpfromscratch.server;
 
 import dev.httpfromscratch.step3.BodyDecoder;
 import dev.httpfromscratch.step3.BodyFraming;
-import dev.httpfromscratch.step3.ContentLengthBody;
 import dev.httpfromscratch.step3.ParserLimits;
 import dev.httpfromscratch.step3.RequestHead;
 import dev.httpfromscratch.step3.RequestRejection;
@@ -11,7 +10,7 @@ import java.util.Locale;
 /**
  * What the final server decides when the head of a request is complete, through the seam step 3
  * left for it ({@link BodyFraming}): the Host value is valid, and the body is framed by
- * Content-Length or by the chunked transfer coding (RFC 9112 §6.1, §6.3).
+ * Content-Length ({@link GrowingBody}) or by the chunked transfer coding (RFC 9112 §6.1, §6.3).
  *
  * <p>Step 3's parser has already refused Content-Length together with Transfer-Encoding (the
  * classic smuggling pair). What is left for Transfer-Encoding:
@@ -27,15 +26,18 @@ import java.util.Locale;
  * </ul>
  */
 final class RequestFraming implements BodyFraming {
-    static final RequestFraming INSTANCE = new RequestFraming();
+    /** The connection's share of the body budget: both decoders grow with the bytes received and charge it. */
+    private final BodyBudget.Account budget;
 
-    private RequestFraming() {}
+    RequestFraming(BodyBudget.Account budget) {
+        this.budget = budget;
+    }
 
     @Override
     public BodyDecoder decoderFor(RequestHead head, ParserLimits limits) throws RequestRejection {
         HostField.check(head.headers().get("Host"));
         if (!head.headers().contains("Transfer-Encoding")) {
-            return ContentLengthBody.forLength(head.contentLength(), limits); // the usual case: no list, no allocation
+            return GrowingBody.forLength(head.contentLength(), limits, budget); // the usual case: no list, nothing allocated yet
         }
         if (head.version().equals(RequestHead.HTTP_1_0)) {
             throw new RequestRejection(400, "An HTTP/1.0 request cannot use Transfer-Encoding (RFC 9112 §6.1).");
@@ -61,7 +63,7 @@ final class RequestFraming implements BodyFraming {
         if (codings > 1) {
             throw new RequestRejection(501, "Only the chunked transfer coding is supported, not \"" + shorten(head.headers().get("Transfer-Encoding")) + "\".");
         }
-        return new ChunkedBody(limits);
+        return new ChunkedBody(limits, budget);
     }
 
     private static String shorten(String text) {

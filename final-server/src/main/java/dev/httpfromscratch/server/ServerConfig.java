@@ -20,10 +20,12 @@ import java.time.Duration;
  * @param writeTimeout    how long a response may wait for a client that does not read it
  * @param shutdownTimeout how long close() lets requests in flight finish before it closes everything
  * @param accessLog       one line per request on the console
+ * @param bodyBudgetBytes heap all request bodies being read may hold together; a request whose
+ *                        body would cross it is refused with 503 ({@link BodyBudget})
  */
 public record ServerConfig(int port, int eventLoops, int backlog, int maxConnections, ParserLimits parserLimits,
                            Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, Duration writeTimeout,
-                           Duration shutdownTimeout, boolean accessLog) {
+                           Duration shutdownTimeout, boolean accessLog, long bodyBudgetBytes) {
 
     public static final int DEFAULT_PORT = 8000;
     public static final int DEFAULT_BACKLOG = 1024;
@@ -35,8 +37,8 @@ public record ServerConfig(int port, int eventLoops, int backlog, int maxConnect
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     public ServerConfig {
-        if (port < 0 || port > 65_535 || eventLoops < 1 || backlog < 1 || maxConnections < 1) {
-            throw new IllegalArgumentException("port, event loops, backlog or max connections out of range");
+        if (port < 0 || port > 65_535 || eventLoops < 1 || backlog < 1 || maxConnections < 1 || bodyBudgetBytes < 0) {
+            throw new IllegalArgumentException("port, event loops, backlog, max connections or body budget out of range");
         }
         for (Duration timeout : new Duration[] {headerTimeout, bodyTimeout, idleTimeout, writeTimeout, shutdownTimeout}) {
             if (timeout.isNegative() || timeout.isZero()) {
@@ -45,61 +47,69 @@ public record ServerConfig(int port, int eventLoops, int backlog, int maxConnect
         }
     }
 
-    /** The defaults: port 8000, one event loop per processor, the limits of step 3, the timeouts above, access log on. */
+    /**
+     * The defaults: port 8000, one event loop per processor, the limits of step 3, the timeouts
+     * above, access log on, a body budget of a quarter of the maximum heap.
+     */
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_PORT, Runtime.getRuntime().availableProcessors(), DEFAULT_BACKLOG,
                 DEFAULT_MAX_CONNECTIONS, ParserLimits.DEFAULTS, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_WRITE_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, true);
+                DEFAULT_IDLE_TIMEOUT, DEFAULT_WRITE_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, true, BodyBudget.defaultBytes());
     }
 
     public ServerConfig withPort(int value) {
         return new ServerConfig(value, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog);
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
     }
 
     public ServerConfig withEventLoops(int value) {
         return new ServerConfig(port, value, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog);
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
     }
 
     public ServerConfig withMaxConnections(int value) {
         return new ServerConfig(port, eventLoops, backlog, value, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog);
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
     }
 
     public ServerConfig withParserLimits(ParserLimits value) {
         return new ServerConfig(port, eventLoops, backlog, maxConnections, value, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog);
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
     }
 
     public ServerConfig withHeaderTimeout(Duration value) {
         return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, value, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog);
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
     }
 
     public ServerConfig withBodyTimeout(Duration value) {
         return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, value,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog);
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
     }
 
     public ServerConfig withIdleTimeout(Duration value) {
         return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                value, writeTimeout, shutdownTimeout, accessLog);
+                value, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
     }
 
     public ServerConfig withWriteTimeout(Duration value) {
         return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, value, shutdownTimeout, accessLog);
+                idleTimeout, value, shutdownTimeout, accessLog, bodyBudgetBytes);
     }
 
     public ServerConfig withShutdownTimeout(Duration value) {
         return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, value, accessLog);
+                idleTimeout, writeTimeout, value, accessLog, bodyBudgetBytes);
     }
 
     public ServerConfig withAccessLog(boolean value) {
         return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, value);
+                idleTimeout, writeTimeout, shutdownTimeout, value, bodyBudgetBytes);
+    }
+
+    public ServerConfig withBodyBudgetBytes(long value) {
+        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
+                idleTimeout, writeTimeout, shutdownTimeout, accessLog, value);
     }
 
     /** The shortest timeout: the event loops look for expired connections at least twice as often. */
@@ -118,7 +128,7 @@ public record ServerConfig(int port, int eventLoops, int backlog, int maxConnect
         ParserLimits limits = parserLimits;
         return eventLoops + " event loops, max " + maxConnections + " connections, backlog " + backlog
                 + "; limits: request line " + limits.maxRequestLineBytes() + " B, header section " + limits.maxHeaderSectionBytes()
-                + " B, " + limits.maxHeaderCount() + " fields, body " + limits.maxBodyBytes() + " B"
+                + " B, " + limits.maxHeaderCount() + " fields, body " + limits.maxBodyBytes() + " B, bodies together " + bodyBudgetBytes + " B"
                 + "; timeouts: header " + millis(headerTimeout) + ", body " + millis(bodyTimeout) + ", idle " + millis(idleTimeout)
                 + ", write " + millis(writeTimeout) + ", shutdown " + millis(shutdownTimeout)
                 + "; access log " + (accessLog ? "on" : "off");

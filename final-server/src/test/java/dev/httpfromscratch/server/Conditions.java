@@ -49,6 +49,22 @@ final class Conditions {
         return value == null ? 0 : value;
     }
 
+    /** This JVM's descriptors that belong to Selectors: an epoll instance and an eventfd (its wakeup()) each. */
+    static int selectorDescriptors() {
+        try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) entries.filter(fd -> {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    return target.contains("[eventpoll]") || target.contains("[eventfd]");
+                } catch (IOException closedMeanwhile) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException unreadable) {
+            throw new IllegalStateException("cannot list /proc/self/fd (not Linux?)", unreadable);
+        }
+    }
+
     /** Open file descriptors of this JVM: one entry each in /proc/self/fd (sockets, files, epoll instances, pipes). */
     static int openFileDescriptors() {
         try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {

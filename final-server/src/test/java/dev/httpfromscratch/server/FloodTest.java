@@ -156,6 +156,37 @@ class FloodTest {
         }
     }
 
+    @Test
+    @DisplayName("a client that pipelines 3,000 requests and resets: once a write fails, the requests behind it are not run, counted or logged")
+    void pipelineThenReset() throws Exception {
+        String missing = "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n"; // the router's 404: a handler run per request
+        try (RunningServer server = TestServers.start(config -> config.withEventLoops(1))) {
+            FinalServer finalServer = TestServers.server(server);
+            int answerBytes;
+            try (RawConnection probe = server.connect()) {
+                probe.send(missing).readResponse();
+                answerBytes = probe.receivedBytes().length; // one 404 as the server sends it
+            }
+            int connections = 20;
+            for (int i = 0; i < connections; i++) {
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port());
+                socket.getOutputStream().write(missing.repeat(3_000).getBytes(StandardCharsets.US_ASCII));
+                socket.setSoLinger(true, 0);
+                socket.close(); // RST: the server's next write fails with ECONNRESET or EPIPE
+            }
+            Conditions.await("every reset connection to be closed", () -> Conditions.activeConnections(finalServer) == 0,
+                    () -> Conditions.activeConnections(finalServer));
+            double counted = Conditions.sample(finalServer, "http_requests_total", new String[] {"method", "status"}, new String[] {"GET", "404"}) - 1;
+            double sent = Conditions.sample(finalServer, "http_sent_bytes_total", new String[0], new String[0]) - answerBytes;
+            // What a closed connection may still count: the answers in the event loop's 64 KiB
+            // write buffer when the write failed, and the one being added to it.
+            double allowed = sent / answerBytes + connections * (64.0 * 1024 / answerBytes + 1);
+            assertThat(counted).as("404s counted for %d connections that each pipelined 3,000 requests and reset: the server sent %.0f bytes"
+                    + " (%.0f answers of %d bytes), so at most %.0f were answered or being written when a write failed", connections, sent,
+                    sent / answerBytes, answerBytes, allowed).isLessThanOrEqualTo(allowed);
+        }
+    }
+
     /** The soft RLIMIT_NOFILE of this JVM, from /proc/self/limits ("Max open files  <soft>  <hard>  files"). */
     static long openFilesLimit() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {

@@ -101,6 +101,28 @@ class LeakTest {
         }
     }
 
+    @Test
+    @DisplayName("a start that fails (port in use) leaves no epoll or eventfd descriptor behind")
+    void failedStartLeavesNoSelectors() throws Exception {
+        try (RunningServer holder = TestServers.start()) {
+            int before = Conditions.selectorDescriptors();
+            for (int i = 0; i < 10; i++) {
+                FinalServer second = new FinalServer(TestServers.config().withPort(holder.port()), new java.io.PrintStream(OutputStream.nullOutputStream()));
+                try {
+                    second.start();
+                    second.close();
+                    throw new AssertionError("a second server started on port " + holder.port() + ", which the first one holds");
+                } catch (java.net.BindException inUse) {
+                    // expected: the port is taken
+                }
+            }
+            assertThat(Conditions.selectorDescriptors())
+                    .as("epoll and eventfd descriptors of this JVM before and after 10 starts that failed on a port in use, 2 event loops each"
+                            + " (each loop's Selector is one of each: a failed start must close them)")
+                    .isEqualTo(before);
+        }
+    }
+
     /** One connection that ends as {@code ending} says; returns 1 when it was refused with 503 (over max-connections), else 0. */
     private static int end(int port, Ending ending) throws IOException {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {

@@ -33,13 +33,14 @@ class MainTest {
         assertThat(run(Main.commandLine(), out, "--help")).isZero();
         assertThat(out.toString()).contains("--port N", "env PORT", "--event-loops N", "env EVENT_LOOPS", "--max-connections",
                 "--header-timeout-ms", "env HEADER_TIMEOUT_MS", "--idle-timeout-ms", "--body-timeout-ms", "--write-timeout-ms",
-                "--shutdown-timeout-ms", "--max-body-bytes", "--access-log on|off", "env ACCESS_LOG");
+                "--shutdown-timeout-ms", "--max-body-bytes", "--body-budget-bytes", "env BODY_BUDGET_BYTES", "--access-log on|off", "env ACCESS_LOG");
     }
 
     @Test
     @DisplayName("flags win over environment variables, which win over defaults")
     void environment() throws Exception {
-        Map<String, String> environment = Map.of("EVENT_LOOPS", "3", "IDLE_TIMEOUT_MS", "1234", "ACCESS_LOG", "off", "MAX_CONNECTIONS", "7");
+        Map<String, String> environment = Map.of("EVENT_LOOPS", "3", "IDLE_TIMEOUT_MS", "1234", "ACCESS_LOG", "off", "MAX_CONNECTIONS", "7",
+                "BODY_BUDGET_BYTES", "65536");
         CommandLine commandLine = Main.commandLine(environment::get);
         ServerConfig config = Main.config(commandLine.parse(new String[] {"--max-connections", "9", "--port", "0"}));
         assertThat(config.eventLoops()).isEqualTo(3);
@@ -47,6 +48,9 @@ class MainTest {
         assertThat(config.accessLog()).isFalse();
         assertThat(config.maxConnections()).isEqualTo(9);
         assertThat(config.headerTimeout()).isEqualTo(ServerConfig.DEFAULT_HEADER_TIMEOUT);
+        assertThat(config.bodyBudgetBytes()).isEqualTo(65536);
+        assertThat(Main.config(Main.commandLine(name -> null).parse(new String[0])).bodyBudgetBytes())
+                .as("--body-budget-bytes 0 (the default) means a quarter of the maximum heap").isEqualTo(Runtime.getRuntime().maxMemory() / 4);
         assertThat(Main.config(Main.commandLine(name -> null).parse(new String[0])).eventLoops())
                 .as("--event-loops 0 (the default) means one per processor").isEqualTo(Runtime.getRuntime().availableProcessors());
     }

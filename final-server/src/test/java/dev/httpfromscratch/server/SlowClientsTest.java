@@ -117,6 +117,71 @@ class SlowClientsTest {
         }
     }
 
+    @Test
+    @DisplayName("write timeout is a stall timer: a client reading a large pipelined backlog slowly but steadily gets all of it; one that stops reading is cut off")
+    void slowButSteadyReader() throws Exception {
+        Duration stall = Duration.ofSeconds(1);
+        // About 5 MB of answers: more than the server's socket send buffer takes (up to 4 MiB,
+        // net.ipv4.tcp_wmem), so the server holds output of its own and the write timeout runs.
+        int requests = Integer.getInteger("slowreader.requests", 320);
+        try (RunningServer server = TestServers.start(config -> config.withWriteTimeout(stall))) {
+            FinalServer finalServer = TestServers.server(server);
+            byte[] received;
+            try (Socket client = smallWindowSocket(server.port())) {
+                // The last request says Connection: close, so the end of the backlog is the server's FIN.
+                send(client, GET_METRICS.repeat(requests - 1) + GET_METRICS.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n"));
+                received = readSlowly(client, Long.MAX_VALUE);
+            }
+            ResponseStream.Parsed parsed = ResponseStream.parse(received, false);
+            assertThat(parsed.responses()).as("responses to %d pipelined GET /metrics received by a client reading 4 KiB every 5 ms (%d bytes"
+                    + " in all, read over many times the write timeout of %d ms); http_timeouts_total{phase=\"write\"} = %s", requests, received.length, stall.toMillis(),
+                    writeTimeouts(finalServer)).hasSize(requests);
+
+            try (Socket client = smallWindowSocket(server.port())) {
+                send(client, GET_METRICS.repeat(2_000)); // more than the socket buffers hold
+                readSlowly(client, 256 * 1024); // reads steadily for a while, then stops
+                Conditions.await("the server to give up on a client that stopped reading (http_timeouts_total{phase=\"write\"})",
+                        () -> writeTimeouts(finalServer) >= 1, () -> "active connections " + Conditions.activeConnections(finalServer));
+            }
+        }
+    }
+
+    /**
+     * Reads 4 KiB every 5 ms: at most 800 KB/s, so the server's epoll hears of room in its send
+     * buffer (a third of 4 MiB free) only every second or two, but the client never pauses near
+     * the timeout. Reads until the server's FIN or {@code limit} bytes.
+     */
+    private static byte[] readSlowly(Socket client, long limit) throws IOException, InterruptedException {
+        java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+        InputStream in = client.getInputStream();
+        byte[] piece = new byte[4096];
+        int read;
+        try {
+            while (received.size() < limit && (read = in.read(piece)) >= 0) {
+                received.write(piece, 0, read);
+                Thread.sleep(5);
+            }
+        } catch (SocketTimeoutException | java.net.SocketException cutOff) {
+            // the server reset or went silent: the caller's assertion shows how far the client got
+        }
+        return received.toByteArray();
+    }
+
+    private static double writeTimeouts(FinalServer server) {
+        return Conditions.sample(server, "http_timeouts_total", new String[] {"phase"}, new String[] {"write"});
+    }
+
+    /** Writes {@code text} from a thread of its own (the write blocks while the server applies backpressure). */
+    private static Thread send(Socket client, String text) {
+        return Thread.ofPlatform().start(() -> {
+            try {
+                client.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
+            } catch (IOException cutOff) {
+                // the server closed: the reader says what it received
+            }
+        });
+    }
+
     /**
      * A client socket with a 4 KiB receive buffer, set before connect() so the window it
      * announces in the handshake is small and the kernel does not grow it (SO_RCVBUF turns

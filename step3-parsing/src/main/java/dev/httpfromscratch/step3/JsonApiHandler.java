@@ -29,6 +29,11 @@ import tools.jackson.databind.node.ObjectNode;
  * 100 000 nested '[' would otherwise make a recursive parser overflow its stack, and one huge
  * number would cost quadratic time to convert. With {@link StreamReadConstraints} such a body is
  * a 400 like any other invalid JSON, never a 500 or a dead thread.
+ *
+ * <p>What the body limit already bounds gets no second limit here: a string cannot be longer
+ * than the body, and a token takes at least one byte of it, so the server's limit on the body
+ * (413 before a byte is parsed) bounds both. A token or string limit of its own could only refuse
+ * valid documents that the configured body limit allows (a 900 KiB array holds 460,000 tokens).
  */
 public final class JsonApiHandler implements Handler {
 
@@ -40,8 +45,8 @@ public final class JsonApiHandler implements Handler {
                             .maxNestingDepth(MAX_NESTING_DEPTH)
                             .maxNumberLength(100)
                             .maxNameLength(1_000)
-                            .maxStringLength(ParserLimits.DEFAULTS.maxBodyBytes())
-                            .maxTokenCount(100_000)
+                            .maxStringLength(Integer.MAX_VALUE) // bounded by the body limit
+                            .maxTokenCount(-1) // none of its own: bounded by the body limit
                             .build())
                     // {"a":1,"a":2} is two different objects to two different readers: refuse it.
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -114,13 +119,23 @@ public final class JsonApiHandler implements Handler {
         return mediaType.toLowerCase(Locale.ROOT).equals("application/json");
     }
 
-    /** Jackson's message without the parenthesised source description it appends (line and column say where). */
+    /**
+     * Jackson's message without the parenthesised source description it appends (line and column
+     * say where), and without the name of the setting behind a limit: "Number value length (1000)
+     * exceeds the maximum allowed (100)" names the limit; the library's method name means nothing
+     * to a client.
+     */
     static String firstSentence(String message) {
         if (message == null) {
             return "unreadable body";
         }
         int cut = message.indexOf(" (start marker at");
         String first = cut < 0 ? message : message.substring(0, cut);
+        int setting = first.indexOf(", from `");
+        if (setting >= 0) {
+            int end = first.indexOf("`)", setting);
+            first = first.substring(0, setting) + (end < 0 ? ")" : first.substring(end + 1));
+        }
         int newline = first.indexOf('\n');
         return newline < 0 ? first : first.substring(0, newline);
     }
