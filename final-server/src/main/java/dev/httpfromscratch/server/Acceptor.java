@@ -2,6 +2,7 @@ package dev.httpfromscratch.server;
 
 import dev.httpfromscratch.step3.HttpResponse;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -34,7 +35,8 @@ final class Acceptor implements Runnable {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(new InetSocketAddress(context.config.port()), context.config.backlog());
+            InetAddress address = context.options.bindAddress(); // null: the wildcard address, every interface
+            channel.bind(new InetSocketAddress(address, context.config.port()), context.config.backlog());
         } catch (IOException | RuntimeException failed) {
             channel.close();
             throw failed;
@@ -66,7 +68,10 @@ final class Acceptor implements Runnable {
                 pause();
                 continue;
             }
-            if (context.openConnections.get() >= context.config.maxConnections() || context.draining) {
+            // While the server drains, connections are still accepted and served (with Connection:
+            // close) until close() closes this socket: refusing here would answer 503 to clients a
+            // load balancer sent before it saw /ready turn 503.
+            if (context.openConnections.get() >= context.config.maxConnections()) {
                 refuse(channel);
                 continue;
             }
@@ -83,7 +88,7 @@ final class Acceptor implements Runnable {
         }
     }
 
-    /** 503 and close for a connection beyond the limit (or during shutdown); the write fits any fresh socket's send buffer. */
+    /** 503 and close for a connection beyond the limit; the write fits any fresh socket's send buffer. */
     private void refuse(SocketChannel channel) {
         context.metrics.connectionRejected();
         try {

@@ -12,20 +12,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ServerContext {
     final ServerConfig config;
+    final RunOptions options;
     final Router router;
     final ResponseWriter writer;
     final ServerMetrics metrics;
     final PrintStream console;
+    /** Where the event loops hand their access log lines: a queue, never a stream (LogWriter). */
+    final LogWriter accessLog;
     /** Open connections: the acceptor adds one per accept, an event loop takes one away per close. */
     final AtomicInteger openConnections = new AtomicInteger();
-    /** Set once by close(): new responses say Connection: close, /health answers 503. */
+    /** Set once by close(): new responses say Connection: close, /ready and /health answer 503. */
     volatile boolean draining;
 
-    ServerContext(ServerConfig config, Router router, ResponseWriter writer, ServerMetrics metrics, PrintStream console) {
+    ServerContext(ServerConfig config, RunOptions options, Router router, ResponseWriter writer, ServerMetrics metrics,
+                  PrintStream console, LogWriter accessLog) {
         this.config = config;
+        this.options = options;
         this.router = router;
         this.writer = writer;
         this.metrics = metrics;
         this.console = console;
+        this.accessLog = accessLog;
     }
 }
