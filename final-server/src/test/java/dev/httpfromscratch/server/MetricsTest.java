@@ -78,6 +78,54 @@ class MetricsTest {
     }
 
     @Test
+    @DisplayName("every response is counted: the 503 for a connection beyond the limit, a 413 by its method; scrapes and probes stay out of the latency histogram")
+    void countsEveryResponse() {
+        try (RunningServer server = TestServers.start(config -> config.withMaxConnections(1))) {
+            FinalServer finalServer = TestServers.server(server);
+            try (RawConnection held = server.connect()) {
+                assertThatResponse(held.send("POST /api HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n").readResponse())
+                        .as("a body over the limit, refused from its Content-Length").hasStatus(413);
+                Conditions.await("the refused connection to close", () -> Conditions.activeConnections(finalServer) == 0,
+                        () -> Conditions.activeConnections(finalServer));
+                RawConnection second = server.connect();
+                assertThatResponse(second.send(GET_ROOT).readResponse()).hasStatus(200);
+                try (RawConnection beyond = server.connect()) {
+                    assertThatResponse(beyond.readResponse()).as("a connection beyond max-connections 1").hasStatus(503);
+                }
+                second.close();
+            }
+            assertThat(Conditions.sample(finalServer, "http_requests_total", new String[] {"method", "status"}, new String[] {"OTHER", "503"}))
+                    .as("the 503 for a connection beyond the limit (no request read yet: method OTHER) is in http_requests_total").isEqualTo(1);
+            assertThat(Conditions.sample(finalServer, "http_requests_total", new String[] {"method", "status"}, new String[] {"POST", "413"}))
+                    .as("a 413 for an oversized Content-Length keeps the method of its request line").isEqualTo(1);
+            Conditions.await("the connections to close", () -> Conditions.activeConnections(finalServer) == 0,
+                    () -> Conditions.activeConnections(finalServer));
+            double before = Conditions.sample(finalServer, "http_request_duration_seconds_count", new String[0], new String[0]);
+            try (RawConnection client = server.connect()) {
+                for (String path : new String[] {"/metrics", "/health", "/ready", "/live"}) {
+                    assertThatResponse(client.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse()).hasStatus(200);
+                }
+            }
+            assertThat(Conditions.sample(finalServer, "http_request_duration_seconds_count", new String[0], new String[0]))
+                    .as("GET /metrics, /health, /ready and /live are operators' requests: counted, but not in the latency histogram").isEqualTo(before);
+            assertThat(Conditions.sample(finalServer, "http_requests_total", new String[] {"method", "status"}, new String[] {"GET", "200"}))
+                    .as("... and still counted in http_requests_total").isEqualTo(5);
+        }
+    }
+
+    @Test
+    @DisplayName("however often /metrics is asked for, it is rendered at most once per interval: a second scrape at once gets the same bytes")
+    void scrapesAreCached() {
+        try (RunningServer server = TestServers.startWith(options -> options.withMetricsMaxAge(java.time.Duration.ofHours(1)))) {
+            String first = scrape(server, null).bodyText();
+            try (RawConnection client = server.connect()) {
+                client.send(GET_ROOT).readResponse();
+            }
+            assertThat(scrape(server, null).bodyText()).as("the second scrape, within the interval").isEqualTo(first);
+        }
+    }
+
+    @Test
     @Points(1)
     @DisplayName("a client asking for OpenMetrics (as Prometheus does) gets it, ending with # EOF")
     void openMetrics() {
