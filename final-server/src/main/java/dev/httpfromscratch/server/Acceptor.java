@@ -27,6 +27,8 @@ final class Acceptor implements Runnable {
     private final ServerSocketChannel listeningChannel;
     private final Thread thread;
     private int next;
+    /** Set by stop(): the acceptor takes what the kernel queued, then closes the socket itself. */
+    private volatile boolean stopping;
 
     Acceptor(ServerContext context, EventLoop[] loops) throws IOException {
         this.context = context;
@@ -56,6 +58,10 @@ final class Acceptor implements Runnable {
     @Override
     public void run() {
         while (listeningChannel.isOpen()) {
+            if (stopping) {
+                closeAfterTakingTheBacklog();
+                return;
+            }
             SocketChannel channel;
             try {
                 channel = listeningChannel.accept(); // blocks in accept4() until a handshake completed
@@ -88,6 +94,38 @@ final class Acceptor implements Runnable {
         }
     }
 
+    /**
+     * Closing a listening socket makes the kernel reset every connection still in its accept queue:
+     * clients whose handshake completed, and who may have sent a whole request, get RST (nginx logs
+     * "recv() failed (104)" and cannot retry a POST). So the socket is closed here, by this thread,
+     * right after it took everything the queue held: what is left for the kernel to reset is only
+     * what arrives in the microseconds between the last accept() and close().
+     */
+    private void closeAfterTakingTheBacklog() {
+        try {
+            listeningChannel.configureBlocking(false); // no thread blocks in accept() now: this one is it
+            SocketChannel channel;
+            while ((channel = listeningChannel.accept()) != null) {
+                context.openConnections.incrementAndGet();
+                try {
+                    channel.configureBlocking(false);
+                    loops[next].adopt(channel); // served like any other: the loops drain after the port closed
+                    next = next + 1 == loops.length ? 0 : next + 1;
+                } catch (IOException | RuntimeException failed) {
+                    context.openConnections.decrementAndGet();
+                    closeQuietly(channel);
+                }
+            }
+        } catch (IOException | RuntimeException failed) {
+            // the socket is closed below either way
+        }
+        try {
+            listeningChannel.close();
+        } catch (IOException ignored) {
+            // released either way
+        }
+    }
+
     /** 503 and close for a connection beyond the limit; the write fits any fresh socket's send buffer. */
     private void refuse(SocketChannel channel) {
         context.metrics.connectionRejected();
@@ -105,8 +143,24 @@ final class Acceptor implements Runnable {
         closeQuietly(channel);
     }
 
-    /** Closes the listening socket (the thread in accept() gets ClosedChannelException) and waits for the thread. */
+    /**
+     * Closes the port: sets {@link #stopping} and wakes the thread blocked in accept() with a
+     * connection of its own (an empty one, closed at once), so that the acceptor itself takes the
+     * backlog and closes the socket; then waits for the thread. If that cannot be done, closes the
+     * socket from here (the thread in accept() gets ClosedChannelException).
+     */
     void stop() throws InterruptedException {
+        stopping = true;
+        if (thread.isAlive()) {
+            InetAddress address = context.options.bindAddress();
+            InetSocketAddress self = new InetSocketAddress(address == null || address.isAnyLocalAddress()
+                    ? InetAddress.getLoopbackAddress() : address, port());
+            try (SocketChannel wakeUp = SocketChannel.open(self)) {
+                thread.join(5_000);
+            } catch (IOException | RuntimeException cannotConnect) {
+                // the socket is closed below
+            }
+        }
         try {
             listeningChannel.close();
         } catch (IOException ignored) {
