@@ -5,6 +5,9 @@ import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.CounterMetricFamily;
 import io.prometheus.client.GaugeMetricFamily;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
@@ -42,6 +45,26 @@ final class ServerInfo extends Collector {
                 new GaugeMetricFamily("http_connections_max", "Open connections at most (--max-connections); beyond, 503.", maxConnections),
                 new CounterMetricFamily("final_server_log_dropped", "Log chunks dropped because standard output or error was not read fast enough.",
                         droppedLogChunks.getAsLong()));
+    }
+
+    /**
+     * The families without their {@code *_created} samples. A family keeps its HELP and TYPE lines
+     * even with no sample yet (http_requests_total before the first request), which simpleclient's
+     * own name filter would drop with the family.
+     */
+    static Enumeration<MetricFamilySamples> withoutCreated(Enumeration<MetricFamilySamples> families) {
+        List<MetricFamilySamples> kept = new ArrayList<>();
+        while (families.hasMoreElements()) {
+            MetricFamilySamples family = families.nextElement();
+            List<MetricFamilySamples.Sample> samples = new ArrayList<>(family.samples.size());
+            for (MetricFamilySamples.Sample sample : family.samples) {
+                if (!sample.name.endsWith("_created")) {
+                    samples.add(sample);
+                }
+            }
+            kept.add(new MetricFamilySamples(family.name, family.unit, family.type, family.help, samples));
+        }
+        return Collections.enumeration(kept);
     }
 
     /** {@code le="1.0E-4"} (Java's Double.toString) becomes {@code le="0.0001"}: the same number, readable. */

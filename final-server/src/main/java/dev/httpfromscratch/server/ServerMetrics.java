@@ -103,7 +103,7 @@ public final class ServerMetrics {
         try {
             // No *_created series: simpleclient adds one per counter and histogram child (a fifth of
             // all series here) that no dashboard of this server uses.
-            TextFormat.writeFormat(contentType, text, registry.filteredMetricFamilySamples(name -> !name.endsWith("_created")));
+            TextFormat.writeFormat(contentType, text, ServerInfo.withoutCreated(registry.metricFamilySamples()));
         } catch (IOException cannotHappen) {
             throw new UncheckedIOException(cannotHappen); // a StringWriter does no I/O
         }
