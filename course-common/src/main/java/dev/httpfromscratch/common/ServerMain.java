@@ -22,6 +22,12 @@ public final class ServerMain {
     @FunctionalInterface
     public interface ServerFactory {
         Server create(CommandLine.Options options, PrintStream console) throws UsageException;
+
+        /** For a server that keeps its own messages apart from its output (the final server: access log on
+         *  {@code out}, lifecycle and errors on {@code err}); by default everything goes to {@code out}. */
+        default Server create(CommandLine.Options options, PrintStream out, PrintStream err) throws UsageException {
+            return create(options, out);
+        }
     }
 
     private ServerMain() {}
@@ -33,10 +39,28 @@ public final class ServerMain {
         if (exitCode >= 0) {
             System.exit(exitCode);
         }
+        exitZeroOnStopSignals();
         try {
             stopped.await(); // the shutdown hook closes the server; the JVM then exits
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * SIGTERM (docker stop, kubectl delete, systemctl stop) and SIGINT (Ctrl-C) ask for a stop, and a
+     * graceful stop is a success: exit 0. The JVM's own handler exits with 128 + the signal number
+     * (143, 130) after the shutdown hooks, which supervisors report as a failure. System.exit(0)
+     * runs the same shutdown hook (the graceful close()) and then exits 0; any other way the JVM
+     * ends keeps its own code.
+     */
+    private static void exitZeroOnStopSignals() {
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> System.exit(0));
+            } catch (IllegalArgumentException unavailable) {
+                // the JVM was started with -Xrs, or the signal is in use: its default handling stays
+            }
         }
     }
 
@@ -57,7 +81,7 @@ public final class ServerMain {
                 return 0;
             }
             requestedPort = options.port();
-            server = factory.create(options, out);
+            server = factory.create(options, out, err);
         } catch (UsageException usage) {
             err.println(program + ": " + usage.getMessage());
             return EXIT_USAGE;
@@ -75,11 +99,13 @@ public final class ServerMain {
             return EXIT_CANNOT_START;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println(program + ": shutting down, closing port " + server.port());
+            err.println(program + ": shutting down, closing port " + server.port());
             server.close();
             stopped.countDown();
         }, program + "-shutdown"));
-        out.println(program + " listening on port " + server.port() + " (Ctrl-C stops it)");
+        // Lifecycle lines go to standard error: standard output stays for what the server itself
+        // prints (the final server's access log), which a log shipper may parse line by line.
+        err.println(program + " listening on port " + server.port() + " (Ctrl-C stops it)");
         return -1;
     }
 }

@@ -2,6 +2,7 @@ package dev.httpfromscratch.server;
 
 import dev.httpfromscratch.step3.HttpResponse;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -30,6 +31,8 @@ final class Acceptor implements Runnable {
     private final ServerSocketChannel listeningChannel;
     private final Thread thread;
     private int next;
+    /** Set by stop(): the acceptor takes what the kernel queued, then closes the socket itself. */
+    private volatile boolean stopping;
 
     /**
      * Test-only failure injection: when set (before the server starts), called after every
@@ -45,7 +48,8 @@ final class Acceptor implements Runnable {
         ServerSocketChannel channel = ServerSocketChannel.open();
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            channel.bind(new InetSocketAddress(context.config.port()), context.config.backlog());
+            InetAddress address = context.options.bindAddress(); // null: the wildcard address, every interface
+            channel.bind(new InetSocketAddress(address, context.config.port()), context.config.backlog());
         } catch (IOException | RuntimeException failed) {
             channel.close();
             throw failed;
@@ -78,6 +82,10 @@ final class Acceptor implements Runnable {
 
     private void acceptUntilClosed() {
         while (listeningChannel.isOpen()) {
+            if (stopping) {
+                closeAfterTakingTheBacklog();
+                return;
+            }
             SocketChannel channel;
             try {
                 channel = listeningChannel.accept(); // blocks in accept4() until a handshake completed
@@ -93,9 +101,15 @@ final class Acceptor implements Runnable {
                 pause();
                 continue;
             }
-            if (context.openConnections.get() >= context.config.maxConnections() || context.draining) {
-                refuse(channel, context.draining ? "The server is shutting down; try again shortly."
-                        : "The server has " + context.config.maxConnections() + " connections open; try again shortly.");
+            // While the server drains, connections are still accepted and served (with Connection:
+            // close) until close() closes this socket: refusing here would answer 503 to clients a
+            // load balancer sent before it saw /ready turn 503. A server that failed refuses them all.
+            if (context.failed()) {
+                refuse(channel, "The server is failing and will restart; try again shortly.");
+                continue;
+            }
+            if (context.openConnections.get() >= context.config.maxConnections()) {
+                refuse(channel, "The server has " + context.config.maxConnections() + " connections open; try again shortly.");
                 continue;
             }
             context.openConnections.incrementAndGet(); // only this thread adds, so check-then-add cannot overshoot
@@ -115,7 +129,44 @@ final class Acceptor implements Runnable {
         }
     }
 
-    /** 503 and close for a connection beyond the limit (or during shutdown); the write fits any fresh socket's send buffer. */
+    /**
+     * Closing a listening socket makes the kernel reset every connection still in its accept queue:
+     * clients whose handshake completed, and who may have sent a whole request, get RST (nginx logs
+     * "recv() failed (104)" and cannot retry a POST). So the socket is closed here, by this thread,
+     * right after it took everything the queue held: what is left for the kernel to reset is only
+     * what arrives in the microseconds between the last accept() and close().
+     */
+    private void closeAfterTakingTheBacklog() {
+        try {
+            listeningChannel.configureBlocking(false); // no thread blocks in accept() now: this one is it
+            SocketChannel channel;
+            while ((channel = listeningChannel.accept()) != null) {
+                context.openConnections.incrementAndGet();
+                try {
+                    channel.configureBlocking(false);
+                    // served like any other: the loops drain after the port closed
+                    boolean adopted = loops[next].adopt(channel);
+                    next = next + 1 == loops.length ? 0 : next + 1;
+                    if (!adopted) {
+                        context.openConnections.decrementAndGet();
+                        refuse(channel, "The server is shutting down; try again shortly.");
+                    }
+                } catch (IOException | RuntimeException failed) {
+                    context.openConnections.decrementAndGet();
+                    closeQuietly(channel);
+                }
+            }
+        } catch (IOException | RuntimeException failed) {
+            // the socket is closed below either way
+        }
+        try {
+            listeningChannel.close();
+        } catch (IOException ignored) {
+            // released either way
+        }
+    }
+
+    /** 503 and close for a connection beyond the limit (or of a failed server); the write fits any fresh socket's send buffer. */
     private void refuse(SocketChannel channel, String reason) {
         context.metrics.connectionRejected();
         try {
@@ -131,8 +182,24 @@ final class Acceptor implements Runnable {
         closeQuietly(channel);
     }
 
-    /** Closes the listening socket (the thread in accept() gets ClosedChannelException) and waits for the thread. */
+    /**
+     * Closes the port: sets {@link #stopping} and wakes the thread blocked in accept() with a
+     * connection of its own (an empty one, closed at once), so that the acceptor itself takes the
+     * backlog and closes the socket; then waits for the thread. If that cannot be done, closes the
+     * socket from here (the thread in accept() gets ClosedChannelException).
+     */
     void stop() throws InterruptedException {
+        stopping = true;
+        if (thread.isAlive()) {
+            InetAddress address = context.options.bindAddress();
+            InetSocketAddress self = new InetSocketAddress(address == null || address.isAnyLocalAddress()
+                    ? InetAddress.getLoopbackAddress() : address, port());
+            try (SocketChannel wakeUp = SocketChannel.open(self)) {
+                thread.join(5_000);
+            } catch (IOException | RuntimeException cannotConnect) {
+                // the socket is closed below
+            }
+        }
         try {
             listeningChannel.close();
         } catch (IOException ignored) {

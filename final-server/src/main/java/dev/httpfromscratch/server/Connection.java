@@ -78,6 +78,8 @@ final class Connection {
     private boolean closeAfterWrite;
     private boolean lingering;
     private boolean closed;
+    /** Response bytes of the current request (interim 100 included), for the access log. */
+    private long bytesForRequest;
 
     Connection(EventLoop loop, ServerContext context, SocketChannel channel, long now) {
         this.loop = loop;
@@ -85,10 +87,10 @@ final class Connection {
         this.channel = channel;
         this.bodyMemory = context.bodyBudget.account();
         this.parser = new RequestParser(context.config.parserLimits(), new RequestFraming(bodyMemory));
-        this.remoteAddress = context.config.accessLog() ? remoteAddressOf(channel) : "";
+        this.remoteAddress = context.config.accessLog() || context.options.logConnections() ? remoteAddressOf(channel) : "";
         this.deadline = now + context.config.idleTimeout().toNanos();
-        if (context.config.accessLog()) {
-            loop.accessLog().connected(remoteAddress); // step 1's line, still here at the end of the course
+        if (context.options.logConnections()) {
+            loop.accessLog().connected(remoteAddress); // step 1's line, still here at the end of the course (--log-connections on)
         }
     }
 
@@ -104,9 +106,24 @@ final class Connection {
         return deadline;
     }
 
-    /** True when closing it now loses nothing: no request begun, no response owed. */
+    /**
+     * True when closing it now loses nothing: no request begun, no response owed, and not in a
+     * lingering close (which is still protecting a response already sent from a reset).
+     */
     boolean isIdle() {
-        return !closed && phase == Phase.IDLE && pendingOutput == null && stashedInput == null && !parser.hasPartialRequest();
+        return !closed && !lingering && !closeAfterWrite && phase == Phase.IDLE && pendingOutput == null && stashedInput == null
+                && !parser.hasPartialRequest();
+    }
+
+    /**
+     * Shutdown: closes this idle keep-alive connection unless request bytes are already waiting in
+     * its receive queue; those are read and answered first (the answer says Connection: close).
+     */
+    void closeIfNothingWaiting(long now) {
+        onReadable(now); // a non-blocking read: 0 bytes when nothing waits
+        if (isIdle()) {
+            close();
+        }
     }
 
     // ---- reading -------------------------------------------------------------------------
@@ -240,16 +257,24 @@ final class Connection {
             response = response.withHeader("Retry-After", "1"); // the body budget is full now, not forever
         }
         send(context.writer.encode(response, false, true), false);
-        RequestHead head = parser.head();
-        finishRequest(head == null ? "OTHER" : head.method(), status, head == null ? "-" : head.target(),
-                head == null ? "-" : head.version(), true);
+        // The head may be incomplete (or refused as a whole, like an oversized Content-Length):
+        // the request line, when it was parsed, still names the method.
+        finishRequest(orDash(parser.method(), "OTHER"), status, orDash(parser.target(), "-"), orDash(parser.version(), "-"), true);
+    }
+
+    private static String orDash(String value, String otherwise) {
+        return value == null ? otherwise : value;
     }
 
     private void finishRequest(String method, int status, String target, String version, boolean close) {
-        loop.metrics().request(method, status, System.nanoTime() - requestStart);
+        long nanos = System.nanoTime() - requestStart;
+        loop.metrics().request(method, status, target, nanos);
         if (context.config.accessLog()) {
-            loop.accessLog().request(remoteAddress, method, target, version, status);
+            RequestHead head = parser.head();
+            loop.accessLog().request(remoteAddress, method, target, version, status, bytesForRequest, nanos,
+                    head == null ? null : head.headers().get("User-Agent"), head == null ? null : head.headers().get("X-Forwarded-For"));
         }
+        bytesForRequest = 0;
         completedRequests++;
         headChecked = false;
         if (close) {
@@ -286,6 +311,7 @@ final class Connection {
      * @param shared true for arrays the server reuses (fixed responses): copied, never queued by reference
      */
     private void send(byte[] bytes, boolean shared) {
+        bytesForRequest += bytes.length;
         ByteBuffer out = loop.writeBuffer();
         if (pendingOutput == null && bytes.length <= out.remaining()) {
             out.put(bytes);
@@ -512,7 +538,8 @@ final class Connection {
     private static String remoteAddressOf(SocketChannel channel) {
         try {
             java.net.InetSocketAddress peer = (java.net.InetSocketAddress) channel.getRemoteAddress();
-            return peer.getHostString() + ":" + peer.getPort(); // getHostString: no reverse DNS lookup
+            String host = peer.getHostString(); // getHostString: no reverse DNS lookup
+            return (peer.getAddress() instanceof java.net.Inet6Address ? "[" + host + "]" : host) + ":" + peer.getPort();
         } catch (IOException | RuntimeException gone) {
             return "-";
         }

@@ -64,6 +64,8 @@ final class EventLoop implements Runnable {
     static IntConsumer turnHook;
 
     private volatile long drainDeadline;
+    /** Written by this loop's thread only; read by close() after the loop ended. */
+    private volatile long forcedCloses;
     private volatile boolean draining;
     private long now;
     private long nextSweep;
@@ -74,7 +76,7 @@ final class EventLoop implements Runnable {
         this.selector = Selector.open(); // epoll_create1(): one epoll fd per loop
         this.fixedResponses = fixedResponses;
         this.metrics = context.metrics.recorder();
-        this.accessLog = new AccessLog(context.console);
+        this.accessLog = new AccessLog(context.accessLog);
         // Look for expired connections at least twice per shortest timeout, at most every second.
         long shortest = context.config.shortestTimeout().toNanos();
         this.sweepIntervalNanos = Math.max(5_000_000L, Math.min(1_000_000_000L, shortest / 4));
@@ -127,7 +129,8 @@ final class EventLoop implements Runnable {
         Throwable failure = null;
         try {
             while (true) {
-                long waitMillis = Math.max(1, (nextSweep - System.nanoTime() + 999_999) / 1_000_000);
+                long wakeAt = draining && drainDeadline - nextSweep < 0 ? drainDeadline : nextSweep; // the shutdown deadline is kept to the millisecond
+                long waitMillis = Math.max(1, (wakeAt - System.nanoTime() + 999_999) / 1_000_000);
                 selector.select(onReady, waitMillis); // epoll_wait(epfd, events, n, waitMillis)
                 if (turnHook != null) {
                     turnHook.accept(number);
@@ -266,19 +269,35 @@ final class EventLoop implements Runnable {
         selector.wakeup();
     }
 
-    /** One drain step: returns true when the loop may end. */
+    /**
+     * One drain step: returns true when the loop may end. An idle keep-alive connection is closed
+     * only after a read finds nothing waiting on it: a request already on the wire is answered
+     * (with Connection: close) instead of being met by a close, which a proxy would see as a reset
+     * (and could not retry for a POST). A connection in a lingering close is left to finish it.
+     */
     private boolean drain() {
         closeQueued();
         boolean late = now - drainDeadline >= 0;
         for (int i = connections.size() - 1; i >= 0; i--) {
             if (i < connections.size()) {
                 Connection connection = connections.get(i);
-                if (late || connection.isIdle()) {
+                if (late) {
+                    if (!connection.isIdle()) {
+                        forcedCloses++;
+                        context.metrics.forcedClose();
+                    }
                     connection.close();
+                } else if (connection.isIdle()) {
+                    connection.closeIfNothingWaiting(now);
                 }
             }
         }
         return connections.isEmpty();
+    }
+
+    /** Connections the shutdown deadline closed with a request or response unfinished. */
+    long forcedCloses() {
+        return forcedCloses;
     }
 
     private void closeQueued() {

@@ -3,11 +3,18 @@ package dev.httpfromscratch.server;
 import dev.httpfromscratch.step3.HttpResponse;
 import dev.httpfromscratch.step3.Router;
 import dev.httpfromscratch.step3.Routes;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
  * The routes of the final server: step 3's {@code GET /} and {@code POST /api}, plus
- * {@code GET /metrics} (the Prometheus exposition), {@code GET /health} and {@code OPTIONS *}.
+ * {@code GET /metrics} (the Prometheus exposition), the probes and {@code OPTIONS *}.
+ *
+ * <p>Probes (docs/05-final-server.md, "Running it in production"): {@code GET /live} (liveness:
+ * 200 whenever an event loop answers, draining or not: restarting a draining server helps no one),
+ * {@code GET /ready} (readiness: 503 from the moment a shutdown began, so a load balancer stops
+ * sending new clients before the port closes) and {@code GET /health}, kept with the readiness
+ * meaning it always had, for load balancers already configured with it.
  *
  * <p>{@code GET /} and {@code GET /health} are also answered from pre-encoded bytes
  * ({@link FixedResponses}) on the hot path; the handlers here define what those bytes are and
@@ -19,18 +26,28 @@ final class FinalRoutes {
 
     private FinalRoutes() {}
 
-    static Router create(ServerMetrics metrics, BooleanSupplier draining) {
+    static Router create(ServerMetrics metrics, BooleanSupplier draining, Duration metricsMaxAge) {
+        CachedExposition expositions = new CachedExposition(metrics, metricsMaxAge);
         return Routes.step3()
                 .get("/metrics", request -> {
-                    ServerMetrics.Exposition exposition = metrics.expose(request.header("Accept"));
+                    ServerMetrics.Exposition exposition = expositions.get(request.header("Accept"));
                     return HttpResponse.of(200, exposition.contentType(), exposition.body());
                 })
-                .get("/health", request -> draining.getAsBoolean()
-                        ? HttpResponse.error(503, "The server is shutting down.")
-                        : health())
+                .get("/health", request -> draining.getAsBoolean() ? shuttingDown() : health())
+                .get("/ready", request -> draining.getAsBoolean() ? shuttingDown() : health())
+                .get("/live", request -> health())
                 // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7, RFC 9112 §3.2.4):
                 // the parser accepts this target form, so the router must answer it, not 404.
                 .route("OPTIONS", "*", request -> HttpResponse.empty(204).withHeader("Allow", "GET, HEAD, POST"));
+    }
+
+    /** Paths that operators' machinery asks, not users: counted, but kept out of the latency histogram. */
+    static boolean isOperational(String target) {
+        return target.equals("/metrics") || target.equals("/health") || target.equals("/ready") || target.equals("/live");
+    }
+
+    private static HttpResponse shuttingDown() {
+        return HttpResponse.error(503, "The server is shutting down.");
     }
 
     /** The response of GET /health while serving (also the source of its pre-encoded bytes). */

@@ -5,6 +5,8 @@ import dev.httpfromscratch.common.ServerMain;
 import dev.httpfromscratch.common.UsageException;
 import dev.httpfromscratch.step3.ParserLimits;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -20,7 +22,17 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        ServerMain.main(args, commandLine(), Main::create);
+        ServerMain.main(args, commandLine(), new ServerMain.ServerFactory() {
+            @Override
+            public FinalServer create(CommandLine.Options options, PrintStream console) throws UsageException {
+                return Main.create(options, console);
+            }
+
+            @Override
+            public FinalServer create(CommandLine.Options options, PrintStream out, PrintStream err) throws UsageException {
+                return Main.create(options, out, err); // access log on stdout, the rest on stderr
+            }
+        });
     }
 
     static CommandLine commandLine() {
@@ -33,7 +45,7 @@ public final class Main {
         ParserLimits limits = defaults.parserLimits();
         return new CommandLine("final-server",
                 "The final server of HTTP from Scratch: HTTP/1.1 on N event loops, GET / and POST /api as step 3,\n"
-                        + "GET /metrics (Prometheus) and GET /health, limits, timeouts and a graceful shutdown.", environment)
+                        + "GET /metrics (Prometheus), GET /live, /ready and /health, limits, timeouts and a graceful shutdown.", environment)
                 .portFlag()
                 .flag("event-loops", "N", "event-loop threads (0 = one per processor: " + defaults.eventLoops() + " here)", "0", "EVENT_LOOPS")
                 .flag("max-connections", "N", "open connections at most; beyond: 503 and close", String.valueOf(defaults.maxConnections()), "MAX_CONNECTIONS")
@@ -49,11 +61,39 @@ public final class Main {
                 .flag("idle-timeout-ms", "MS", "how long a keep-alive connection may wait for its next request", millis(defaults.idleTimeout()), "IDLE_TIMEOUT_MS")
                 .flag("write-timeout-ms", "MS", "how long a response may wait for a client that does not read", millis(defaults.writeTimeout()), "WRITE_TIMEOUT_MS")
                 .flag("shutdown-timeout-ms", "MS", "how long a shutdown lets requests in flight finish", millis(defaults.shutdownTimeout()), "SHUTDOWN_TIMEOUT_MS")
-                .flag("access-log", "on|off", "one line per request on standard output", "on", "ACCESS_LOG");
+                .flag("drain-delay-ms", "MS", "after SIGTERM: how long /ready answers 503 while the port still accepts", millis(RunOptions.DEFAULT_DRAIN_DELAY), "DRAIN_DELAY_MS")
+                .flag("bind", "ADDRESS", "the local address to listen on (0.0.0.0, ::, 127.0.0.1, ...; default: every address)", "*", "BIND")
+                .flag("access-log", "on|off", "one JSON line per request on standard output", "on", "ACCESS_LOG")
+                .flag("log-connections", "on|off", "step 1's 'client connected' line per connection, in the access log", "off", "LOG_CONNECTIONS");
+    }
+
+    /** The flags that are not limits: bind address, drain delay, connection lines (the command line's drain delay is not zero). */
+    static RunOptions runOptions(CommandLine.Options options) throws UsageException {
+        String bind = options.string("bind");
+        InetAddress address = null;
+        if (!bind.equals("*")) {
+            boolean literal = bind.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || bind.matches("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9]+)?");
+            if (!literal) {
+                throw new UsageException("--bind needs a numeric IPv4 or IPv6 address (127.0.0.1, ::1, 0.0.0.0), not \"" + bind + "\"");
+            }
+            try {
+                address = InetAddress.getByName(bind); // a literal: no DNS lookup
+            } catch (UnknownHostException notAnAddress) {
+                throw new UsageException("--bind needs a numeric IPv4 or IPv6 address (127.0.0.1, ::1, 0.0.0.0), not \"" + bind + "\"");
+            }
+        }
+        return RunOptions.defaults().withBindAddress(address)
+                .withDrainDelay(Duration.ofMillis(options.number("drain-delay-ms", 0, 3_600_000L)))
+                .withLogConnections(options.choice("log-connections", "on", "off").equals("on"));
     }
 
     static FinalServer create(CommandLine.Options options, PrintStream console) throws UsageException {
-        FinalServer server = new FinalServer(config(options), console);
+        return create(options, console, console);
+    }
+
+    /** The access log on {@code out}, lifecycle and errors on {@code err}; a fatal failure ends the process. */
+    static FinalServer create(CommandLine.Options options, PrintStream out, PrintStream err) throws UsageException {
+        FinalServer server = new FinalServer(config(options), runOptions(options), out, err);
         server.onFatal(Main::die);
         return server;
     }

@@ -34,7 +34,8 @@ public record ServerConfig(int port, int eventLoops, int backlog, int maxConnect
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    /** With the default drain delay (3 s) and close()'s margin (0.5 s): 8.5 s, inside docker stop's 10 s (docs/05, "Running it in production"). */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
 
     public ServerConfig {
         if (port < 0 || port > 65_535 || eventLoops < 1 || backlog < 1 || maxConnections < 1 || bodyBudgetBytes < 0) {

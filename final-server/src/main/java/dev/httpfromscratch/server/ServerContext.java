@@ -14,13 +14,16 @@ import java.util.function.Consumer;
  */
 final class ServerContext {
     final ServerConfig config;
+    final RunOptions options;
     final Router router;
     final ResponseWriter writer;
     final ServerMetrics metrics;
     final PrintStream console;
+    /** Where the event loops hand their access log lines: a queue, never a stream (LogWriter). */
+    final LogWriter accessLog;
     /** Open connections: the acceptor adds one per accept, an event loop takes one away per close. */
     final AtomicInteger openConnections = new AtomicInteger();
-    /** Set once by close(): new responses say Connection: close, /health answers 503. */
+    /** Set once by close(): new responses say Connection: close, /ready and /health answer 503. */
     volatile boolean draining;
     /** The heap the bodies being read hold together (config.bodyBudgetBytes()). */
     final BodyBudget bodyBudget;
@@ -28,12 +31,15 @@ final class ServerContext {
     volatile Consumer<String> onFatal;
     private final AtomicBoolean failed = new AtomicBoolean();
 
-    ServerContext(ServerConfig config, Router router, ResponseWriter writer, ServerMetrics metrics, PrintStream console) {
+    ServerContext(ServerConfig config, RunOptions options, Router router, ResponseWriter writer, ServerMetrics metrics,
+                  PrintStream console, LogWriter accessLog) {
         this.config = config;
+        this.options = options;
         this.router = router;
         this.writer = writer;
         this.metrics = metrics;
         this.console = console;
+        this.accessLog = accessLog;
         this.bodyBudget = new BodyBudget(config.bodyBudgetBytes());
         this.onFatal = console::println;
     }
@@ -42,7 +48,7 @@ final class ServerContext {
      * A failure that is the process's, not one connection's: an event loop or the acceptor died
      * (an OutOfMemoryError, another Error, a selector that fails). The server can no longer serve
      * every client it accepts, so it must not look healthy: /health answers 503 and the acceptor
-     * refuses new connections with 503 from now on (as when draining), and {@link #onFatal} gets
+     * refuses new connections with 503 from now on (a draining server still serves them), and {@link #onFatal} gets
      * one line. Main's {@code onFatal} prints it on stderr and ends the process with a non-zero
      * code, so that systemd, Docker or Kubernetes start a fresh one (docs/05-final-server.md,
      * "When the process must die"). Reported once; later failures add nothing.

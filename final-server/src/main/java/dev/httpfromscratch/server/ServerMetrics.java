@@ -48,6 +48,10 @@ public final class ServerMetrics {
             .register(registry);
     private final Counter sentBytes = Counter.build("http_sent_bytes_total", "Bytes written to client connections.")
             .register(registry);
+    private final Gauge draining = Gauge.build("http_server_draining",
+            "1 from the moment a shutdown began (readiness answers 503), else 0.").register(registry);
+    private final Counter forcedCloses = Counter.build("http_shutdown_forced_closes_total",
+            "Connections the shutdown deadline closed with a request or response unfinished.").register(registry);
     private final Counter parseErrors = Counter.build("http_parse_errors_total",
             "Requests refused by the parser, by reason (a fixed set).").labelNames("reason").register(registry);
 
@@ -73,8 +77,23 @@ public final class ServerMetrics {
         activeConnections.dec();
     }
 
+    /** A connection beyond max-connections: answered 503 before any request was read, so its method is OTHER. */
     void connectionRejected() {
         rejectedConnections.inc();
+        requests.labels(METHODS[OTHER_METHOD], "503").inc(); // every response is in http_requests_total, this one too
+    }
+
+    void draining() {
+        draining.set(1);
+    }
+
+    void forcedClose() {
+        forcedCloses.inc();
+    }
+
+    /** The gauges that describe this server rather than its traffic: build_info, max connections, dropped log lines. */
+    void describeServer(int maxConnections, java.util.function.LongSupplier droppedLogChunks) {
+        ServerInfo.register(registry, maxConnections, droppedLogChunks);
     }
 
     /** The exposition for GET /metrics, in the format {@code accept} asks for (Prometheus asks for OpenMetrics). */
@@ -82,11 +101,13 @@ public final class ServerMetrics {
         String contentType = TextFormat.chooseContentType(accept);
         StringWriter text = new StringWriter(16 * 1024);
         try {
-            TextFormat.writeFormat(contentType, text, registry.metricFamilySamples());
+            // No *_created series: simpleclient adds one per counter and histogram child (a fifth of
+            // all series here) that no dashboard of this server uses.
+            TextFormat.writeFormat(contentType, text, ServerInfo.withoutCreated(registry.metricFamilySamples()));
         } catch (IOException cannotHappen) {
             throw new UncheckedIOException(cannotHappen); // a StringWriter does no I/O
         }
-        return new Exposition(contentType, text.toString().getBytes(StandardCharsets.UTF_8));
+        return new Exposition(contentType, ServerInfo.plainBucketBounds(text.toString()).getBytes(StandardCharsets.UTF_8));
     }
 
     record Exposition(String contentType, byte[] body) {}
@@ -104,8 +125,12 @@ public final class ServerMetrics {
 
         private Recorder() {}
 
-        /** One answered request: its method and status, and how long it took in nanoseconds. */
-        void request(String method, int status, long nanos) {
+        /**
+         * One answered request: its method and status, and how long it took in nanoseconds. The
+         * scrape and probe endpoints are counted but kept out of the latency histogram: at low
+         * traffic their own timings would be most of its samples.
+         */
+        void request(String method, int status, String target, long nanos) {
             int m = methodIndex(method);
             int s = status >= 100 && status < 600 ? status : 0;
             Counter.Child child = requestChildren[m][s];
@@ -114,7 +139,9 @@ public final class ServerMetrics {
                 requestChildren[m][s] = child;
             }
             child.inc();
-            duration.observe(nanos / 1e9);
+            if (!FinalRoutes.isOperational(target)) {
+                duration.observe(nanos / 1e9);
+            }
         }
 
         void parseError(int status) {

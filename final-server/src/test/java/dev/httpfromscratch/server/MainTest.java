@@ -1,11 +1,16 @@
 package dev.httpfromscratch.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.httpfromscratch.common.CommandLine;
 import dev.httpfromscratch.common.ServerMain;
+import dev.httpfromscratch.testkit.RunningServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +38,37 @@ class MainTest {
         assertThat(run(Main.commandLine(), out, "--help")).isZero();
         assertThat(out.toString()).contains("--port N", "env PORT", "--event-loops N", "env EVENT_LOOPS", "--max-connections",
                 "--header-timeout-ms", "env HEADER_TIMEOUT_MS", "--idle-timeout-ms", "--body-timeout-ms", "--write-timeout-ms",
-                "--shutdown-timeout-ms", "--max-body-bytes", "--body-budget-bytes", "env BODY_BUDGET_BYTES", "--access-log on|off", "env ACCESS_LOG");
+                "--shutdown-timeout-ms", "--max-body-bytes", "--body-budget-bytes", "env BODY_BUDGET_BYTES", "--access-log on|off", "env ACCESS_LOG",
+                "--drain-delay-ms", "env DRAIN_DELAY_MS", "--bind ADDRESS", "env BIND", "--log-connections on|off");
+    }
+
+    @Test
+    @DisplayName("--bind, --drain-delay-ms and --log-connections: from flags or the environment; the command line drains for 3 s by default")
+    void runOptions() throws Exception {
+        RunOptions defaults = Main.runOptions(Main.commandLine(name -> null).parse(new String[0]));
+        assertThat(defaults.bindAddress()).as("by default: every address").isNull();
+        assertThat(defaults.drainDelay()).isEqualTo(RunOptions.DEFAULT_DRAIN_DELAY);
+        assertThat(defaults.drainDelay().plus(ServerConfig.DEFAULT_SHUTDOWN_TIMEOUT).toMillis() + FinalServer.JOIN_MARGIN_MILLIS)
+                .as("drain delay + shutdown timeout + close()'s margin fit in docker stop's 10 s").isLessThan(10_000);
+        Map<String, String> environment = Map.of("BIND", "::1", "DRAIN_DELAY_MS", "5000");
+        RunOptions options = Main.runOptions(Main.commandLine(environment::get).parse(new String[] {"--log-connections", "on"}));
+        assertThat(options.bindAddress()).isEqualTo(InetAddress.getByName("::1"));
+        assertThat(options.drainDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.logConnections()).isTrue();
+    }
+
+    @Test
+    @DisplayName("--bind 127.0.0.1 listens on that address only: 127.0.0.2 (also loopback) is refused")
+    void bindsOneAddress() throws Exception {
+        InetAddress only = InetAddress.getByName("127.0.0.1");
+        try (RunningServer server = RunningServer.start(console -> new FinalServer(TestServers.config(),
+                RunOptions.defaults().withBindAddress(only), console, console))) {
+            try (Socket socket = new Socket(only, server.port())) {
+                assertThat(socket.isConnected()).isTrue();
+            }
+            assertThatThrownBy(() -> new Socket(InetAddress.getByName("127.0.0.2"), server.port()).close())
+                    .as("a connection to another loopback address than the one bound").isInstanceOf(ConnectException.class);
+        }
     }
 
     @Test
@@ -58,7 +93,8 @@ class MainTest {
     @Test
     @DisplayName("a bad value ends the program with exit code 2 and one line naming the flag")
     void badValues() {
-        for (String[] args : new String[][] {{"--event-loops", "many"}, {"--access-log", "maybe"}, {"--idle-timeout-ms", "0"}}) {
+        for (String[] args : new String[][] {{"--event-loops", "many"}, {"--access-log", "maybe"}, {"--idle-timeout-ms", "0"},
+                {"--bind", "example.com"}, {"--bind", "localhost"}, {"--drain-delay-ms", "-1"}}) {
             StringBuilder out = new StringBuilder();
             assertThat(run(Main.commandLine(name -> null), out, args)).as("exit code for %s", String.join(" ", args)).isEqualTo(ServerMain.EXIT_USAGE);
             assertThat(out.toString().strip().lines().toList()).as("one line: %s", out).hasSize(1).allMatch(line -> line.contains(args[0]));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * GET /metrics: the Prometheus exposition of the server's own registry. Counters end in _total
- * (and simpleclient adds a _created series for each), label values come from bounded sets.
+ * (without the _created series simpleclient would add), label values come from bounded sets.
  */
 @DisplayName("Final server: GET /metrics")
 class MetricsTest {
@@ -27,7 +27,7 @@ class MetricsTest {
 
     @Test
     @Points(3)
-    @DisplayName("counts requests by method and status, parse errors by reason, and exposes _created, bytes, connections and JVM metrics")
+    @DisplayName("counts requests by method and status, parse errors by reason, and exposes bytes, connections, build info and JVM metrics")
     void countsRequests() {
         try (RunningServer server = TestServers.start()) {
             try (RawConnection client = server.connect()) {
@@ -55,10 +55,19 @@ class MetricsTest {
                     .contains("http_requests_total{method=\"POST\",status=\"200\",} 2.0")
                     .as("an unknown method is folded into OTHER, so clients cannot create series at will")
                     .contains("http_requests_total{method=\"OTHER\",status=\"405\",} 1.0")
-                    .contains("http_requests_total{method=\"OTHER\",status=\"400\",} 1.0")
+                    .as("a request refused after its request line was read keeps its method")
+                    .contains("http_requests_total{method=\"GET\",status=\"400\",} 1.0")
                     .contains("http_parse_errors_total{reason=\"malformed\",} 1.0")
                     .contains("http_parse_errors_total{reason=\"body_too_large\",} 0.0")
-                    .contains("http_requests_created{method=\"GET\",status=\"200\",}")
+                    .as("no _created series: a fifth of all series, used by no dashboard of this server")
+                    .doesNotContain("_created")
+                    .as("bucket bounds written as plain decimals")
+                    .contains("http_request_duration_seconds_bucket{le=\"0.0001\",}").doesNotContain("E-")
+                    .as("what the server is: version, the connection limit, draining or not")
+                    .contains("final_server_build_info{version=")
+                    .contains("http_connections_max 10000.0")
+                    .contains("http_server_draining 0.0")
+                    .contains("final_server_log_dropped_total 0.0")
                     .contains("http_request_duration_seconds_count 7.0")
                     .contains("http_connections_active 1.0")
                     .contains("http_received_bytes_total ")
@@ -69,13 +78,65 @@ class MetricsTest {
     }
 
     @Test
+    @DisplayName("every response is counted: the 503 for a connection beyond the limit, a 413 by its method; scrapes and probes stay out of the latency histogram")
+    void countsEveryResponse() {
+        try (RunningServer server = TestServers.start(config -> config.withMaxConnections(1))) {
+            FinalServer finalServer = TestServers.server(server);
+            try (RawConnection held = server.connect()) {
+                assertThatResponse(held.send("POST /api HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n").readResponse())
+                        .as("a body over the limit, refused from its Content-Length").hasStatus(413);
+                Conditions.await("the refused connection to close", () -> Conditions.activeConnections(finalServer) == 0,
+                        () -> Conditions.activeConnections(finalServer));
+                RawConnection second = server.connect();
+                assertThatResponse(second.send(GET_ROOT).readResponse()).hasStatus(200);
+                try (RawConnection beyond = server.connect()) {
+                    assertThatResponse(beyond.readResponse()).as("a connection beyond max-connections 1").hasStatus(503);
+                }
+                second.close();
+            }
+            assertThat(Conditions.sample(finalServer, "http_requests_total", new String[] {"method", "status"}, new String[] {"OTHER", "503"}))
+                    .as("the 503 for a connection beyond the limit (no request read yet: method OTHER) is in http_requests_total").isEqualTo(1);
+            assertThat(Conditions.sample(finalServer, "http_requests_total", new String[] {"method", "status"}, new String[] {"POST", "413"}))
+                    .as("a 413 for an oversized Content-Length keeps the method of its request line").isEqualTo(1);
+            Conditions.await("the connections to close", () -> Conditions.activeConnections(finalServer) == 0,
+                    () -> Conditions.activeConnections(finalServer));
+            double before = Conditions.sample(finalServer, "http_request_duration_seconds_count", new String[0], new String[0]);
+            try (RawConnection client = server.connect()) {
+                for (String path : new String[] {"/metrics", "/health", "/ready", "/live"}) {
+                    assertThatResponse(client.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse()).hasStatus(200);
+                }
+            }
+            assertThat(Conditions.sample(finalServer, "http_request_duration_seconds_count", new String[0], new String[0]))
+                    .as("GET /metrics, /health, /ready and /live are operators' requests: counted, but not in the latency histogram").isEqualTo(before);
+            assertThat(Conditions.sample(finalServer, "http_requests_total", new String[] {"method", "status"}, new String[] {"GET", "200"}))
+                    .as("... and still counted in http_requests_total").isEqualTo(5);
+        }
+    }
+
+    @Test
+    @DisplayName("however often /metrics is asked for, it is rendered at most once per interval: a second scrape at once gets the same bytes")
+    void scrapesAreCached() {
+        try (RunningServer server = TestServers.startWith(options -> options.withMetricsMaxAge(java.time.Duration.ofHours(1)))) {
+            String first = scrape(server, null).bodyText();
+            try (RawConnection client = server.connect()) {
+                client.send(GET_ROOT).readResponse();
+            }
+            assertThat(scrape(server, null).bodyText()).as("the second scrape, within the interval").isEqualTo(first);
+        }
+    }
+
+    @Test
     @Points(1)
     @DisplayName("a client asking for OpenMetrics (as Prometheus does) gets it, ending with # EOF")
     void openMetrics() {
         try (RunningServer server = TestServers.start()) {
+            try (RawConnection client = server.connect()) {
+                assertThatResponse(client.send(GET_ROOT).readResponse()).hasStatus(200);
+            }
             RawResponse response = scrape(server, "application/openmetrics-text; version=1.0.0; charset=utf-8,text/plain;version=0.0.4;q=0.5");
             assertThatResponse(response).hasStatus(200).hasHeader("Content-Type", "application/openmetrics-text; version=1.0.0; charset=utf-8");
-            assertThat(response.bodyText()).contains("# TYPE http_requests counter").endsWith("# EOF\n");
+            assertThat(response.bodyText()).contains("# TYPE http_requests counter")
+                    .contains("http_requests_total{method=\"GET\",status=\"200\"} 1.0").doesNotContain("_created").endsWith("# EOF\n");
         }
     }
 

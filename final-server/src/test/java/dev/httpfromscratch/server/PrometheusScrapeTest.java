@@ -38,13 +38,7 @@ class PrometheusScrapeTest {
     private static final int REQUESTS = 25;
 
     private static Path prometheusBinary() {
-        for (String directory : (System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/bin").split(File.pathSeparator)) {
-            Path candidate = Path.of(directory.isEmpty() ? "." : directory, "prometheus");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
+        return Executables.find("prometheus");
     }
 
     private static int freePort() throws Exception {

@@ -62,6 +62,9 @@ class ShutdownTest {
             CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> server.server().close());
             closing.get(DEADLINE.toSeconds(), TimeUnit.SECONDS); // returns: the deadline closed the stuck connection
             assertThat(stuck.awaitClose(DEADLINE)).isNotEqualTo(RawConnection.Closed.STILL_OPEN);
+            assertThat(Conditions.sample(TestServers.server(server), "http_shutdown_forced_closes_total", new String[0], new String[0]))
+                    .as("the connection the deadline cut off is counted").isEqualTo(1);
+            assertThat(server.console().text()).as("and reported").contains("the shutdown deadline closed 1 connection(s)");
         }
     }
 }

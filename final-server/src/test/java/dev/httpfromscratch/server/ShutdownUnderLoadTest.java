@@ -118,7 +118,7 @@ class ShutdownUnderLoadTest {
     }
 
     @Test
-    @DisplayName("SIGTERM to a server process: requests whose head it had read are answered whole, then the process exits")
+    @DisplayName("SIGTERM to a server process: requests whose head it had read are answered whole, then the process exits with code 0")
     void sigtermUnderLoad() throws Exception {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // The output goes to a file, not a pipe: reading a pipe while the process exits can lose
@@ -137,7 +137,7 @@ class ShutdownUnderLoadTest {
                 assertThatResponse(client.readResponse()).as("the interim answer to Expect: 100-continue").hasStatus(100);
                 clients.add(client);
             }
-            process.destroy(); // SIGTERM: the JVM runs ServerMain's shutdown hook, which calls close()
+            process.destroy(); // SIGTERM: ServerMain's handler calls System.exit(0), whose shutdown hook calls close()
             Conditions.await("the server to stop accepting after SIGTERM", () -> refuses(serverPort), () -> "port " + serverPort + " still accepts");
             for (RawConnection client : clients) {
                 RawResponse response = client.send(BODY).readResponse();
@@ -147,6 +147,8 @@ class ShutdownUnderLoadTest {
             }
             assertThat(process.waitFor(RawConnection.DEFAULT_DEADLINE.toSeconds(), TimeUnit.SECONDS))
                     .as("the process exits once its requests are answered").isTrue();
+            assertThat(process.exitValue()).as("the exit code after a graceful stop (143 = killed by SIGTERM, which supervisors count as a failure)")
+                    .isZero();
             assertThat(read(output)).as("the process output").contains("final-server: shutting down").contains("final-server: stopped");
         } finally {
             clients.forEach(RawConnection::close);

@@ -21,6 +21,13 @@ final class TestServers {
         return RunningServer.start(console -> new FinalServer(config, console));
     }
 
+    /** Starts a server with the test config and the run options changed by {@code change} (drain delay, connection lines). */
+    static RunningServer startWith(UnaryOperator<RunOptions> change) {
+        ServerConfig config = config();
+        RunOptions options = change.apply(RunOptions.defaults());
+        return RunningServer.start(console -> new FinalServer(config, options, console, console));
+    }
+
     static FinalServer server(RunningServer running) {
         return (FinalServer) running.server();
     }

@@ -101,6 +101,24 @@ public final class RequestParser {
         return head;
     }
 
+    /**
+     * The method of the request line once it is parsed, else null; still set after a rejection, so a
+     * server can log and count a refused request by its method even when its head was never complete.
+     */
+    public String method() {
+        return method;
+    }
+
+    /** The request target once the request line is parsed, else null (see {@link #method()}). */
+    public String target() {
+        return target;
+    }
+
+    /** The HTTP version once the request line is parsed, else null (see {@link #method()}). */
+    public String version() {
+        return version;
+    }
+
     /** True when some bytes of a request have arrived but not all: an end of stream now cuts a request short. */
     public boolean hasPartialRequest() {
         return consumed > 0 && state != State.DONE && state != State.FAILED;
