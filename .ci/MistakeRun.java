@@ -69,6 +69,8 @@ public final class MistakeRun {
         write(verdict, (absent.isEmpty() ? "CAUGHT|" : "MISSED|the first failure does not mention " + absent + ": ") + summary);
         // The whole message, for the log of a patch someone needs to look at.
         System.out.println("first failure: " + first.test + "\n" + first.message);
+        // A wrong server may leave threads that never end (an accept loop that ignores close()).
+        System.exit(0);
     }
 
     /** javac in this JVM, against this JVM's class path; null when it compiled. */
