@@ -11,8 +11,9 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 
 /**
- * One connection from its first byte to its last (docs/02-io.md, "Code: ConnectionHandler"): set
- * the read timeout, read the header section, print it, write the fixed response.
+ * One connection from its first byte to its last (docs/02-io.md, "Stage 1: read a request and
+ * answer it" and "Stage 3: drop clients that misbehave"): set the read timeout, read the header
+ * section, print it, write the fixed response.
  *
  * <p>Every way a client can misbehave arrives here as an exception of the socket: end of stream
  * before the blank line, a reset (ECONNRESET), a broken pipe on write (EPIPE), silence longer than

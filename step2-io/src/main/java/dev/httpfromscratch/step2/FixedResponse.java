@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The bytes this step's server writes back, whatever the request said
- * (docs/02-io.md, "Code: FixedResponse"). CerberusHTTP, too, answers every request with one
+ * (docs/02-io.md, "Stage 1: read a request and answer it"). CerberusHTTP, too, answers every request with one
  * hard-coded {@code HTTP/1.1 200 OK}; step 3 makes the answer depend on the request.
  *
  * <p>A response is a status line, header fields, an empty line and the body, every line ending in

@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /**
  * Reads a request's header section off a connection, however TCP cut it into pieces
- * (docs/02-io.md, "Code: RequestReader").
+ * (docs/02-io.md, "Stage 2: keep reading until the blank line").
  *
  * <p>TCP delivers a stream of bytes, not messages: one {@code read()} may return one byte of a
  * request, half of it, or the end of one request and the start of the next. The only way to know

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checkpoint 2, writing (docs/02-io.md, "Code: FixedResponse"): one valid HTTP/1.1 response, the
+ * Checkpoint 2, writing (docs/02-io.md, "Stage 1: read a request and answer it"): one valid HTTP/1.1 response, the
  * same bytes for every request, that real clients accept.
  *
  * <p>By hand: {@code curl -v localhost:8000/} shows the status line and header fields it received

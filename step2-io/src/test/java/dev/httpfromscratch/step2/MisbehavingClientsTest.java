@@ -17,7 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checkpoint 2, surviving (docs/02-io.md, "Code: ConnectionHandler"): clients that close early,
+ * Checkpoint 2, surviving (docs/02-io.md, "Stage 3: drop clients that misbehave"): clients that close early,
  * reset, or say nothing never take the server down, and the next client is served.
  *
  * <p>Every test runs the single-threaded server, the hardest case: there, an exception that

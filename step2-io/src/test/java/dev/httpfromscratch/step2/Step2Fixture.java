@@ -27,7 +27,7 @@ final class Step2Fixture {
     /** A read timeout no well-behaved test ever reaches: tests that want a timeout choose their own. */
     static final int READ_TIMEOUT_NEVER_REACHED_MILLIS = 60_000;
 
-    /** The one response of this step, byte for byte (docs/02-io.md, "Code: FixedResponse"). */
+    /** The one response of this step, byte for byte (docs/02-io.md, "Stage 1: read a request and answer it"). */
     static final String EXPECTED_BODY = "Hello from step 2: bytes in \u2192 bytes out\n";
     static final byte[] EXPECTED_RESPONSE = concat(Bytes.ascii(
             "HTTP/1.1 200 OK\r\n"
