@@ -129,6 +129,8 @@ public final class RequestParser {
      *         byte was used) or Rejected (the connection must be closed after answering)
      */
     public ParseResult parse(ByteBuffer input) {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Step 3: use every byte of input to move the state machine on, and answer Complete, NeedMore or Rejected (docs/03-parsing.md, 'Code: parse')");
         if (state == State.FAILED) {
             return failure;
         }
@@ -161,6 +163,7 @@ public final class RequestParser {
             failure = rejection.toResult();
             return failure;
         }
+        // END SOLUTION
     }
 
     // ---- lines ---------------------------------------------------------------------------
@@ -171,6 +174,8 @@ public final class RequestParser {
      * ends before the LF.
      */
     private boolean nextLine(ByteBuffer input) throws RequestRejection {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Step 3: take one CRLF-terminated line from input, keep a line split across reads, and reject a line as soon as it passes its limit (docs/03-parsing.md, 'Code: nextLine')");
         boolean requestLine = state == State.REQUEST_LINE;
         int lineLimit = requestLine ? limits.maxRequestLineBytes() : limits.maxHeaderSectionBytes() - headerSectionBytes;
         int budget = lineLimit - partialLineLength; // bytes this line may still take, CRLF included
@@ -223,6 +228,7 @@ public final class RequestParser {
             parseHeaderLine(bytes, from, to);
         }
         return true;
+        // END SOLUTION
     }
 
     private static int indexOfLineFeed(ByteBuffer input, int from, int to) {
@@ -410,6 +416,8 @@ public final class RequestParser {
      * A value too large for any body saturates at {@code Long.MAX_VALUE} (and then gets 413).
      */
     private long contentLength() throws RequestRejection {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Step 3: read the Content-Length fields as a number of body bytes, -1 when there is none, rejecting anything but plain digits (docs/03-parsing.md, 'Code: contentLength')");
         long agreed = -1;
         for (int i = 0; i < headers.size(); i++) {
             if (!headers.name(i).equalsIgnoreCase("Content-Length")) {
@@ -437,6 +445,7 @@ public final class RequestParser {
             agreed = value;
         }
         return agreed;
+        // END SOLUTION
     }
 
     @Override
