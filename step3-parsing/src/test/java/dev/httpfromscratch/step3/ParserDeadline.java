@@ -56,6 +56,7 @@ final class ParserDeadline implements InvocationInterceptor {
         @Override
         public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call, ExtensionContext context)
                 throws Throwable {
+            probeOnce();
             skipIfHung(invocation);
             invocation.proceed();
         }
@@ -63,8 +64,42 @@ final class ParserDeadline implements InvocationInterceptor {
         @Override
         public void interceptTestTemplateMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> call,
                 ExtensionContext context) throws Throwable {
+            probeOnce();
             skipIfHung(invocation);
             invocation.proceed();
+        }
+    }
+
+    private static volatile boolean probed;
+
+    /**
+     * Before the first server test (whatever order the tests run in), feeds the parser two small
+     * requests, whole and one byte at a time, on a daemon thread. A parser that does not return
+     * would hang every connection thread of every server test, each until its own deadline.
+     */
+    private static synchronized void probeOnce() throws InterruptedException {
+        if (probed || hungIn != null) {
+            return;
+        }
+        probed = true;
+        Thread probe = Thread.ofPlatform().daemon().name("parser-probe").start(() -> {
+            for (String request : new String[] {"GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+                    "POST /api HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi"}) {
+                byte[] bytes = request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                try {
+                    new RequestParser().parse(java.nio.ByteBuffer.wrap(bytes));
+                    RequestParser parser = new RequestParser();
+                    for (int i = 0; i < bytes.length; i++) {
+                        parser.parse(java.nio.ByteBuffer.wrap(bytes, i, 1));
+                    }
+                } catch (RuntimeException | StackOverflowError notAHang) {
+                    // a broken parser, not a stuck one: the tests say what is wrong
+                }
+            }
+        });
+        probe.join(LIMIT.toMillis());
+        if (probe.isAlive()) {
+            hungIn = "a check of the parser before the server tests: parse() of GET / or a small POST, whole or one byte at a time";
         }
     }
 

@@ -424,8 +424,9 @@ class RequestParserTest {
         }
         String shown = oneLine(Bytes.ascii(start), 0, start.length()) + filler + filler + filler + "... (no LF ever)";
         if (!(result instanceof ParseResult.Rejected rejected) || rejected.status() != status) {
-            fail("%s: %s, then '%s' in 4 KiB reads: after %d bytes the parser should have answered Rejected %d, but it said%n    %s",
-                    what, shown, filler, fed, status, status, show(result));
+            fail("%s: %s, then '%s' in 4 KiB reads: after %d bytes (%s is %d) the parser should have answered Rejected %d, but it said%n    %s%n"
+                    + "Count the bytes of a line as they arrive, not only once its LF came, and refuse in the read that passes the limit.",
+                    what, shown, filler, fed, limitName, limit, status, show(result));
         }
         assertThat(fed).as("%s (%s): the parser waited for %d bytes before refusing; %s is %d bytes, so it must refuse within the read "
                 + "that passes it: count the bytes of a line as they arrive, not only once its LF came", what, shown, fed, limitName, limit)
