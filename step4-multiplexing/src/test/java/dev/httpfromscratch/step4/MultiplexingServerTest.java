@@ -9,11 +9,15 @@ import dev.httpfromscratch.testkit.Points;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RawResponse;
 import dev.httpfromscratch.testkit.RunningServer;
+import dev.httpfromscratch.testkit.Stage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,6 +73,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(4)
+    @Stage(value = 5, title = "1,000 connections on one thread", section = "docs/04-multiplexing.md#the-reactor-pattern")
     @DisplayName("1,000 concurrent keep-alive connections each get correct answers (the selector server on exactly one I/O thread)")
     void thousandConcurrentKeepAliveConnections(ServerType type) {
         int count = 1_000;
@@ -113,6 +118,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(3)
+    @Stage(value = 2, title = "read, answer and write", section = "docs/04-multiplexing.md#code-handleread")
     @DisplayName("a client sending one byte at a time does not delay the others")
     void oneByteAtATimeDoesNotDelayOthers(ServerType type) {
         try (RunningServer server = start(type);
@@ -152,6 +158,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(3)
+    @Stage(value = 4, title = "partial writes and OP_WRITE", section = "docs/04-multiplexing.md#code-handlewrite")
     @DisplayName("a 1 MiB response reaches a slow reader whole, while other clients are served (partial writes resumed)")
     void largeResponseReachesSlowReader(ServerType type) {
         // A send buffer fixed at 64 KiB (Linux would grow it to 4 MiB on loopback, enough for the
@@ -167,8 +174,10 @@ class MultiplexingServerTest {
                     Thread.onSpinWait();
                 }
                 assertThat(loop.partialWrites())
-                        .as("the client reads nothing, so a write() of the 1 MiB response must come back partial "
-                                + "(bytes left in the ByteBuffer); write through Connection.write()")
+                        .as("the client reads nothing and the server's send buffer is 64 KiB, so a write() of the 1 MiB response "
+                                + "must come back partial (bytes left in the ByteBuffer). None did: does handleAccept give each client "
+                                + "the SO_SNDBUF of ServerOptions.sendBufferBytes() (without it Linux grows the buffer to hold it all)? "
+                                + "Do you write through Connection.write()?")
                         .isPositive();
             }
             try (RawConnection other = server.connect()) {
@@ -193,6 +202,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(3)
+    @Stage(value = 3, title = "every buffered request, in order", section = "docs/04-multiplexing.md#code-answerbufferedrequests")
     @DisplayName("50 pipelined requests sent in one write come back in order")
     void fiftyPipelinedRequestsInOrder(ServerType type) {
         try (RunningServer server = start(type);
@@ -231,6 +241,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(3)
+    @Stage(value = 2, title = "read, answer and write", section = "docs/04-multiplexing.md#code-handleread")
     @DisplayName("resets, abandoned requests and half-closed clients leave the server serving everyone else")
     void resetsAndHalfOpenClientsLeaveTheServerServing(ServerType type) {
         try (RunningServer server = start(type);
@@ -270,6 +281,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(3)
+    @Stage(value = 2, title = "read, answer and write", section = "docs/04-multiplexing.md#code-handleread")
     @DisplayName("idle connections are closed after the idle timeout: silent, after a response, and in the middle of a request")
     void idleConnectionsAreClosed(ServerType type) {
         ServerOptions options = ServerOptions.defaults(0).withIdleTimeout(Duration.ofMillis(200));
@@ -299,6 +311,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(2)
+    @Stage(value = 2, title = "read, answer and write", section = "docs/04-multiplexing.md#code-handleread")
     @DisplayName("HTTP/1.1 keeps the connection open until the client sends Connection: close")
     void keepAliveUntilConnectionClose(ServerType type) {
         try (RunningServer server = start(type);
@@ -317,6 +330,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(2)
+    @Stage(value = 2, title = "read, answer and write", section = "docs/04-multiplexing.md#code-handleread")
     @DisplayName("HTTP/1.0 closes after the response unless the client asks for keep-alive")
     void http10ConnectionRules(ServerType type) {
         try (RunningServer server = start(type)) {
@@ -337,6 +351,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(2)
+    @Stage(value = 2, title = "read, answer and write", section = "docs/04-multiplexing.md#code-handleread")
     @DisplayName("a malformed request gets 400 with a reason and the connection is closed; the server goes on")
     void malformedRequestGets400(ServerType type) {
         try (RunningServer server = start(type)) {
@@ -354,6 +369,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(1)
+    @Stage(value = 3, title = "every buffered request, in order", section = "docs/04-multiplexing.md#code-answerbufferedrequests")
     @DisplayName("HEAD gets GET's header fields without a body; Expect: 100-continue gets 100 before the body is sent")
     void headAndExpectContinue(ServerType type) {
         try (RunningServer server = start(type);
@@ -366,6 +382,65 @@ class MultiplexingServerTest {
             assertThatResponse(client.readResponse()).as("the interim answer to Expect: 100-continue, before the body is sent").hasStatus(100);
             assertThatResponse(client.send(body).readResponse()).hasStatus(200).hasBodyContaining("hello");
             assertThat(client.unreadBytes()).as("HEAD's answer has no body, so nothing may follow it but the next response").isEmpty();
+        }
+    }
+
+    // ---- graded: the selector server's own rules ----------------------------------------
+
+    @Test
+    @Points(2)
+    @Stage(value = 1, title = "accept every queued client", section = "docs/04-multiplexing.md#code-handleaccept")
+    @DisplayName("one wake-up of the listening socket accepts every client waiting in the backlog")
+    void acceptsEveryQueuedClientInOneWakeup() throws InterruptedException {
+        int count = 20;
+        try (RunningServer server = start(ServerType.SELECTOR)) {
+            EventLoopServer loop = (EventLoopServer) server.server();
+            CountDownLatch held = new CountDownLatch(1);
+            // Keep the loop thread busy while the clients connect: the kernel completes their
+            // handshakes and queues them in the backlog, so the next select() finds all of them.
+            loop.execute(() -> {
+                try {
+                    held.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try (ConnectionGroup clients = ConnectionGroup.open(server.port(), count)) {
+                held.countDown();
+                long end = System.nanoTime() + DEADLINE.toNanos();
+                while (loop.openConnections() < count && loop.isRunning() && System.nanoTime() < end) {
+                    Thread.sleep(5);
+                }
+                assertThat(loop.openConnections())
+                        .as("%d clients connected; the server should count %d open connections (connectionOpened() for each)", count, count)
+                        .isEqualTo(count);
+                assertThat(loop.mostAcceptedInOneWakeup())
+                        .as("%d clients waited in the backlog when the listening socket woke the loop, but one handleAccept() took only %d of "
+                                + "them: accept until acceptClient() returns null (or ACCEPTS_PER_WAKEUP), not one client per wake-up",
+                                count, loop.mostAcceptedInOneWakeup())
+                        .isEqualTo(count);
+            }
+        }
+    }
+
+    @Test
+    @Points(2)
+    @Stage(value = 4, title = "partial writes and OP_WRITE", section = "docs/04-multiplexing.md#code-handlewrite")
+    @DisplayName("an idle keep-alive connection does not wake the loop (OP_WRITE only while output is pending)")
+    void idleConnectionDoesNotWakeTheLoop() throws InterruptedException {
+        try (RunningServer server = start(ServerType.SELECTOR);
+             RawConnection client = server.connect()) {
+            EventLoopServer loop = (EventLoopServer) server.server();
+            assertRootResponse(client.send(GET_ROOT).readResponse());
+            long before = loop.roundsWithReadyKeys();
+            Thread.sleep(300); // the client says nothing: a correct loop sleeps in select() all along
+            long woken = loop.roundsWithReadyKeys() - before;
+            assertThat(woken)
+                    .as("after its answer was sent, the only client said nothing for 300 ms, yet select() reported a ready socket %d times. "
+                            + "A socket with room in its send buffer is always writable, so OP_WRITE left registered with nothing to "
+                            + "write makes the loop spin: register OP_WRITE only while output is pending (Connection.updateInterest()), "
+                            + "and watch a new client for OP_READ only", woken)
+                    .isLessThanOrEqualTo(5);
         }
     }
 
