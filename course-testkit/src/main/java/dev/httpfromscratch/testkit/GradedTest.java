@@ -11,9 +11,15 @@ package dev.httpfromscratch.testkit;
  * @param hidden   whether the class is {@link Hidden}
  * @param location {@code ClassName.method} for instructors who want to find the test
  * @param seconds  how long it ran
+ * @param stage    the chapter stage it checks ({@link Stage}), or null when it has none
  */
 public record GradedTest(String name, int points, boolean passed, String message, boolean hidden,
-                         String location, double seconds) {
+                         String location, double seconds, Stage stage) {
+
+    /** A test without a stage. */
+    public GradedTest(String name, int points, boolean passed, String message, boolean hidden, String location, double seconds) {
+        this(name, points, passed, message, hidden, location, seconds, null);
+    }
 
     public int earned() {
         return passed ? points : 0;

@@ -123,7 +123,7 @@ public final class GradingListener implements TestExecutionListener {
             }
             boolean passed = outcome.finished && outcome.failures.isEmpty();
             tests.add(new GradedTest(displayPath(outcome.test), outcome.points, passed, String.join("\n", outcome.failures),
-                    outcome.hidden, outcome.location, outcome.nanos / 1e9));
+                    outcome.hidden, outcome.location, outcome.nanos / 1e9, stageOf(outcome.test)));
         }
         ScoreReport report = new ScoreReport(moduleName(), tests, (System.nanoTime() - planStarted) / 1e9);
         try {
@@ -142,6 +142,15 @@ public final class GradingListener implements TestExecutionListener {
 
     private static Optional<MethodSource> methodSource(TestIdentifier node) {
         return node.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast);
+    }
+
+    /** The chapter stage a graded test checks (see {@link StageOrder}), or null. */
+    private static Stage stageOf(TestIdentifier test) {
+        try {
+            return methodSource(test).map(method -> StageOrder.annotationOf(method.getJavaMethod())).orElse(null);
+        } catch (RuntimeException notLoadable) {
+            return null;
+        }
     }
 
     /** @Points on the method, else on its class (every test of that class is then worth that much). */

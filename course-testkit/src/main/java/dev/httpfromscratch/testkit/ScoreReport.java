@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One module's score in the three shapes graders read (docs/instructors.md, "Score reports"):
@@ -50,6 +52,7 @@ public record ScoreReport(String module, List<GradedTest> tests, double seconds)
     public String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("### ").append(module).append(": ").append(earned()).append(" / ").append(possible()).append(" points\n\n");
+        nextStage().ifPresent(next -> md.append(next).append("\n\n"));
         md.append("| result | test | points |\n|---|---|---|\n");
         for (GradedTest test : tests) {
             md.append("| ").append(test.passed() ? "pass" : "**FAIL**")
@@ -75,7 +78,8 @@ public record ScoreReport(String module, List<GradedTest> tests, double seconds)
         StringBuilder json = new StringBuilder();
         json.append("{\n  \"score\": ").append(earned())
                 .append(",\n  \"execution_time\": ").append(Math.round(seconds))
-                .append(",\n  \"output\": ").append(Json.string(module + ": " + earned() + " / " + possible() + " points"))
+                .append(",\n  \"output\": ").append(Json.string(module + ": " + earned() + " / " + possible() + " points"
+                        + nextStage().map(next -> "\n" + next).orElse("")))
                 .append(",\n  \"visibility\": \"visible\",\n  \"stdout_visibility\": \"hidden\",\n  \"tests\": [");
         for (int i = 0; i < tests.size(); i++) {
             GradedTest test = tests.get(i);
@@ -111,6 +115,16 @@ public record ScoreReport(String module, List<GradedTest> tests, double seconds)
                     .append('}');
         }
         return json.append("\n  ]\n}\n").toString();
+    }
+
+    /**
+     * "Next: stage 3 — keep reading until the blank line, docs/02-io.md#..." : the earliest chapter
+     * stage with a failing test, which is where a student picks up; empty when no failing test has a stage.
+     */
+    public Optional<String> nextStage() {
+        return tests.stream().filter(test -> !test.passed() && test.stage() != null).map(GradedTest::stage)
+                .min(Comparator.comparingInt(Stage::value))
+                .map(stage -> "Next: stage " + stage.value() + " — " + stage.title() + ", " + stage.section());
     }
 
     /** Hidden tests show on Gradescope once the instructor publishes grades, never before. */

@@ -54,7 +54,7 @@ public final class AcceptLoop implements Server {
      */
     static ServerSocket openListeningSocket(int port, int backlog) throws IOException {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 1: open the listening socket: new ServerSocket(), setReuseAddress(true), bind(port, backlog) (docs/01-sockets.md, 'Code: openListeningSocket')");
+        // STUB: throw new UnsupportedOperationException("Step 1: return a socket listening on the port, with the backlog given, that can bind again while old connections sit in TIME_WAIT (docs/01-sockets.md, 'Stage 1: bind the listening socket')");
         ServerSocket socket = new ServerSocket(); // socket(AF_INET6, SOCK_STREAM, IPPROTO_IP): an unbound fd
         try {
             // SO_REUSEADDR: bind even while connections of an earlier run sit in TIME_WAIT.
@@ -76,7 +76,7 @@ public final class AcceptLoop implements Server {
      */
     static void acceptLoop(ServerSocket listeningSocket, PrintStream console) {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 1: accept connections in a loop and print 'client connected: <peer address>' (docs/01-sockets.md, 'Code: acceptLoop')");
+        // STUB: throw new UnsupportedOperationException("Step 1: accept clients until the listening socket is closed, printing 'client connected: <peer address>' for each and closing its connection (docs/01-sockets.md, 'Stage 2: accept clients one after another')");
         while (!listeningSocket.isClosed()) {
             // accept() blocks in the kernel until a handshake completes, then returns a new fd.
             try (Socket client = listeningSocket.accept()) {
