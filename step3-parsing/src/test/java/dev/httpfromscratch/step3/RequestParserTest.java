@@ -386,8 +386,11 @@ class RequestParserTest {
         for (int i = 0; i < request.length - 1; i++) {
             ParseResult result = parse(parser, ByteBuffer.wrap(request, i, 1));
             if (result != ParseResult.NEED_MORE) {
-                fail("%s: fed one byte per read; after byte %d of %d (%s) the parser should say NeedMore, but said:%n    %s%nthe bytes so far:%s",
-                        name, i + 1, request.length, oneLine(request, i, i + 1), show(result), reads(request, i + 1));
+                fail("%s: fed one byte per read; after byte %d of %d (%s) the parser should say NeedMore, but said:%n    %s%n"
+                                + "the bytes fed so far, in %d reads: %s%nnot fed yet: %s%n"
+                                + "Every line arrives here in one-byte pieces: the start of a line must be kept from one parse() call to the next.",
+                        name, i + 1, request.length, oneLine(request, i, i + 1), show(result), i + 1, oneLine(request, 0, i + 1),
+                        oneLine(request, i + 1, request.length));
             }
         }
         assertComplete(raw, expected, parse(parser, ByteBuffer.wrap(request, request.length - 1, 1)),

@@ -55,8 +55,15 @@ class MultiplexingServerTest {
         throw thrown;
     };
 
+    /**
+     * The idle timeout of the tests' servers: longer than a test's deadline, so that a connection
+     * the server forgot to close, or a reply it never sent, fails with its own message instead of
+     * being tidied away by the idle timeout first.
+     */
+    private static final Duration TEST_IDLE_TIMEOUT = DEADLINE.multipliedBy(4);
+
     private RunningServer start(ServerType type) {
-        return start(type, ServerOptions.defaults(0));
+        return start(type, ServerOptions.defaults(0).withIdleTimeout(TEST_IDLE_TIMEOUT));
     }
 
     private RunningServer start(ServerType type, ServerOptions options) {
@@ -164,7 +171,7 @@ class MultiplexingServerTest {
         // A send buffer fixed at 64 KiB (Linux would grow it to 4 MiB on loopback, enough for the
         // whole response) and a client that does not read: the server's write() of 1 MiB can only
         // hand the kernel part of it, and the rest must wait until the client reads.
-        ServerOptions options = ServerOptions.defaults(0).withSendBufferBytes(64 * 1024);
+        ServerOptions options = ServerOptions.defaults(0).withIdleTimeout(TEST_IDLE_TIMEOUT).withSendBufferBytes(64 * 1024);
         try (RunningServer server = start(type, options);
              RawConnection slowReader = server.connect()) {
             slowReader.send("GET /large HTTP/1.1\r\nHost: step4\r\n\r\n");
@@ -185,7 +192,14 @@ class MultiplexingServerTest {
                         .as("another client, while 1 MiB waits for a client that does not read")
                         .hasStatus(200).hasBody(Routes.ROOT_BODY);
             }
-            RawResponse large = slowReader.readResponse();
+            RawResponse large;
+            try {
+                large = slowReader.readResponse();
+            } catch (AssertionError incomplete) {
+                throw new AssertionFailedError("GET /large (a 1 MiB response) to a client that read nothing at first did not arrive whole: "
+                        + incomplete.getMessage() + "\nA write() that comes back partial leaves the rest in the ByteBuffer: keep that buffer "
+                        + "queued, ask for OP_WRITE, and write it again from its position when the socket is writable.", incomplete);
+            }
             assertThatResponse(large).hasStatus(200).hasHeader("Content-Length", String.valueOf(Step4Routes.LARGE_BODY_BYTES));
             byte[] expected = Step4Routes.largeBody();
             int firstDifference = firstDifference(expected, large.body());
@@ -223,6 +237,33 @@ class MultiplexingServerTest {
                 }
             }
             assertThat(client.unreadBytes()).as("nothing after the 50th response").isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ServerType.class)
+    @Points(2)
+    @Stage(value = 4, title = "partial writes and OP_WRITE", section = "docs/04-multiplexing.md#code-handlewrite")
+    @DisplayName("three pipelined GET /large in one write each get their 1 MiB (requests left in the buffer while output was high)")
+    void pipelinedLargeResponses(ServerType type) {
+        try (RunningServer server = start(type);
+             RawConnection client = server.connect()) {
+            String large = "GET /large HTTP/1.1\r\nHost: step4\r\n\r\n";
+            client.send(large + large + large);
+            for (int i = 1; i <= 3; i++) {
+                RawResponse response;
+                try {
+                    response = client.readResponse();
+                } catch (AssertionError missing) {
+                    throw new AssertionFailedError("three GET /large sent in one write; response " + i + " of 3 did not come: "
+                            + missing.getMessage() + "\nThe server stops parsing while 64 KiB or more wait to be sent "
+                            + "(OUTPUT_HIGH_WATER_BYTES), so the other requests stay in the read buffer. No readiness event will report "
+                            + "bytes already read: once the output has drained, handleWrite must answer the requests left in the buffer.",
+                            missing);
+                }
+                assertThatResponse(response).as("response %d of 3 to pipelined GET /large", i).hasStatus(200)
+                        .hasHeader("Content-Length", String.valueOf(Step4Routes.LARGE_BODY_BYTES));
+            }
         }
     }
 
@@ -317,7 +358,8 @@ class MultiplexingServerTest {
         try (RunningServer server = start(type);
              RawConnection client = server.connect()) {
             for (int i = 0; i < 3; i++) {
-                assertRootResponse(client.send(GET_ROOT).readResponse());
+                assertRootResponse(read(client.send(GET_ROOT), "request " + (i + 1)
+                        + " of 4 on one connection (HTTP/1.1 keeps a connection open between requests unless the client sends Connection: close)"));
             }
             RawResponse last = client.send("GET / HTTP/1.1\r\nHost: step4\r\nConnection: close\r\n\r\n").readResponse();
             assertThatResponse(last).hasStatus(200).hasHeader("Connection", "close");
@@ -379,7 +421,14 @@ class MultiplexingServerTest {
             String body = "{\"hello\":\"world\"}";
             client.send("POST /api HTTP/1.1\r\nHost: step4\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: "
                     + body.length() + "\r\n\r\n");
-            assertThatResponse(client.readResponse()).as("the interim answer to Expect: 100-continue, before the body is sent").hasStatus(100);
+            RawResponse interim;
+            try {
+                interim = client.readResponse();
+            } catch (AssertionError none) {
+                throw new AssertionFailedError("the client sent a head with Expect: 100-continue and waits for 100 Continue before it "
+                        + "sends its body, but nothing came: " + none.getMessage(), none);
+            }
+            assertThatResponse(interim).as("the interim answer to Expect: 100-continue, before the body is sent").hasStatus(100);
             assertThatResponse(client.send(body).readResponse()).hasStatus(200).hasBodyContaining("hello");
             assertThat(client.unreadBytes()).as("HEAD's answer has no body, so nothing may follow it but the next response").isEmpty();
         }
@@ -441,6 +490,15 @@ class MultiplexingServerTest {
                             + "write makes the loop spin: register OP_WRITE only while output is pending (Connection.updateInterest()), "
                             + "and watch a new client for OP_READ only", woken)
                     .isLessThanOrEqualTo(5);
+        }
+    }
+
+    /** Reads a response; a missing one fails with {@code context} in front of what the client saw. */
+    private static RawResponse read(RawConnection client, String context) {
+        try {
+            return client.readResponse();
+        } catch (AssertionError missing) {
+            throw new AssertionFailedError(context + ": " + missing.getMessage(), missing);
         }
     }
 
