@@ -25,8 +25,11 @@ public final class StarterGenerator {
     static final String STAMP = ".starter-generated";
     /** Top-level folders copied besides the modules. */
     private static final Set<String> ROOT_FOLDERS = Set.of(".mvn", ".github", "docs");
-    /** Never copied, wherever they are. */
-    private static final Set<String> SKIPPED_NAMES = Set.of("target", ".git", ".idea", ".vscode", ".settings");
+    /**
+     * Never copied, wherever they are. A module's {@code mistakes/} holds diffs of the reference
+     * (.ci/check-mistakes), so each patch shows solution code around the mistake.
+     */
+    private static final Set<String> SKIPPED_NAMES = Set.of("target", ".git", ".idea", ".vscode", ".settings", "mistakes");
 
     private final Path root;
     private final Path out;

@@ -123,7 +123,10 @@ public final class RequestParser {
     }
 
     /**
-     * Parses as much of {@code input} as it can, from its position to its limit.
+     * Parses as much of {@code input} as it can, from its position to its limit: request line and
+     * header lines through {@link #nextLine}, then the body through the decoder the framing chose.
+     * Never keeps an index into {@code input} between calls (the caller reuses the buffer), and
+     * never throws for anything a client sends: a {@link RequestRejection} becomes the result.
      *
      * @return Complete (position just after the request), NeedMore (position at the limit: every
      *         byte was used) or Rejected (the connection must be closed after answering)
@@ -169,9 +172,15 @@ public final class RequestParser {
     // ---- lines ---------------------------------------------------------------------------
 
     /**
-     * Takes one line (up to and including its LF) from {@code input} and hands it to the request
-     * line or header line step. Returns false, having kept the start of the line, when the input
-     * ends before the LF.
+     * Takes one line (up to and including its LF) from {@code input} and hands it, without its
+     * CRLF, to {@link #parseRequestLine} or {@link #parseHeaderLine}. Returns false, having kept
+     * the start of the line for the next call, when the input ends before the LF.
+     *
+     * <p>Limits are counted as the bytes pass, before they are kept: the request line may take
+     * {@link ParserLimits#maxRequestLineBytes()} bytes (CRLF included; 414 beyond), all field lines
+     * together {@link ParserLimits#maxHeaderSectionBytes()} (431 beyond), whether or not an LF has
+     * come. A line must end in CRLF (a bare LF is a 400); one empty line before the request line
+     * is skipped. Adds every byte it takes to {@code consumed}.
      */
     private boolean nextLine(ByteBuffer input) throws RequestRejection {
         // BEGIN SOLUTION

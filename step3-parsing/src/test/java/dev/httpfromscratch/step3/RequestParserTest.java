@@ -372,10 +372,10 @@ class RequestParserTest {
             String how = name + ": sent in two reads, cut after byte " + cut + " of " + request.length + ":" + reads(request, cut);
             ParseResult first = parse(parser, ByteBuffer.wrap(request, 0, cut));
             if (first != ParseResult.NEED_MORE) {
-                fail("%s%nexpected after read 1: NeedMore (the request is not over)%nbut the parser said:   %s", how, show(first));
+                fail("%s%nexpected after read 1: NeedMore (the request is not over)%nbut the parser said:   %s%s", how, show(first), CARRY_OVER);
             }
             ByteBuffer rest = ByteBuffer.wrap(request, cut, request.length - cut);
-            assertComplete(raw, expected, parse(parser, rest), how);
+            assertComplete(raw, expected, parse(parser, rest), how + CARRY_OVER);
             assertThat(rest.hasRemaining()).as("%s%nafter read 2 the request is complete, so every byte should be used", how).isFalse();
         }
     }
@@ -388,13 +388,13 @@ class RequestParserTest {
             if (result != ParseResult.NEED_MORE) {
                 fail("%s: fed one byte per read; after byte %d of %d (%s) the parser should say NeedMore, but said:%n    %s%n"
                                 + "the bytes fed so far, in %d reads: %s%nnot fed yet: %s%n"
-                                + "Every line arrives here in one-byte pieces: the start of a line must be kept from one parse() call to the next.",
+                                + "Every line arrives here in one-byte pieces: the start of a line must carry over from one parse() call to the next.",
                         name, i + 1, request.length, oneLine(request, i, i + 1), show(result), i + 1, oneLine(request, 0, i + 1),
                         oneLine(request, i + 1, request.length));
             }
         }
         assertComplete(raw, expected, parse(parser, ByteBuffer.wrap(request, request.length - 1, 1)),
-                name + ": fed one byte per read, after the last byte");
+                name + ": fed one byte per read, after the last byte" + CARRY_OVER);
     }
 
     private static void assertRejectedWhole(String name, int status, String raw) {
@@ -409,7 +409,7 @@ class RequestParserTest {
         while (i < request.length && result == ParseResult.NEED_MORE) {
             result = parse(parser, ByteBuffer.wrap(request, i++, 1));
         }
-        assertRejected(name + ": fed one byte per read (" + i + " of " + request.length + " bytes fed)", status, raw, result);
+        assertRejected(name + ": fed one byte per read (" + i + " of " + request.length + " bytes fed)" + CARRY_OVER, status, raw, result);
         ParseResult after = parse(parser, ByteBuffer.wrap(Bytes.ascii("GET / HTTP/1.1\r\nHost: a\r\n\r\n")));
         assertThat(after).as("%s: after a rejection the parser must stay failed and answer the same rejection (nobody knows where the next "
                 + "request starts), but given a valid request it said%n    %s", name, show(after)).isEqualTo(result);
@@ -437,6 +437,10 @@ class RequestParserTest {
     }
 
     // ---- what a failure shows -----------------------------------------------------------------------
+
+    /** Said when a request cut into reads fails: the same bytes in one read are stage 1's business. */
+    private static final String CARRY_OVER = String.format("%n(Cut into reads, what the parser has of the request (the start of a line, its "
+            + "state, the counts) must carry over from one parse() call to the next.)");
 
     /** Calls the parser; an exception it throws becomes a failure that says which call threw what. */
     private static ParseResult parse(RequestParser parser, ByteBuffer input) {
