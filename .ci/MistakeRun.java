@@ -46,7 +46,10 @@ public final class MistakeRun {
                 .filter(line -> !line.isBlank()).toList();
         Path verdict = Path.of(args[4]);
 
+        long started = System.nanoTime();
         String compileErrors = compile(sources, classes);
+        System.out.printf("compiled the patched module in %.1f s%n", (System.nanoTime() - started) / 1e9);
+        started = System.nanoTime();
         if (compileErrors != null) {
             write(verdict, "BROKEN|the patched module does not compile: " + compileErrors);
             return;
@@ -59,6 +62,7 @@ public final class MistakeRun {
         LauncherFactory.create().execute(LauncherExecutionRequestBuilder.request(discovery)
                 .listeners(first).cancellationToken(first.cancel).build());
 
+        System.out.printf("ran the graded tests in %.1f s%n", (System.nanoTime() - started) / 1e9);
         if (first.message == null) {
             write(verdict, "MISSED|every graded test passed: the step loses no points");
             return;

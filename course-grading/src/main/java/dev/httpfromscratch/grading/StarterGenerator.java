@@ -13,7 +13,8 @@ import java.util.stream.Stream;
  * Writes the student repository from the reference (docs/instructors.md, "The starter"):
  * the root pom, .mvn, .github (the grading workflow), README and docs, and every module of the
  * root pom with each solution region replaced by its stub; {@code // SOLUTION FILE} sources and
- * {@code @Hidden} test classes left out. What the course's own CI needs ({@code .ci/}) and
+ * {@code @Hidden} test classes left out. What the course's own CI needs ({@code .ci/}, each
+ * module's {@code mistakes/} patches, which are diffs of the reference) and
  * anything not listed in the root pom (a step still being written) stay behind.
  *
  * <pre>
@@ -25,11 +26,10 @@ public final class StarterGenerator {
     static final String STAMP = ".starter-generated";
     /** Top-level folders copied besides the modules. */
     private static final Set<String> ROOT_FOLDERS = Set.of(".mvn", ".github", "docs");
-    /**
-     * Never copied, wherever they are. A module's {@code mistakes/} holds diffs of the reference
-     * (.ci/check-mistakes), so each patch shows solution code around the mistake.
-     */
-    private static final Set<String> SKIPPED_NAMES = Set.of("target", ".git", ".idea", ".vscode", ".settings", "mistakes");
+    /** A module's catalogue of mistake patches (.ci/check-mistakes), never copied. */
+    private static final String MISTAKES = "mistakes";
+    /** Never copied, wherever they are. */
+    private static final Set<String> SKIPPED_NAMES = Set.of("target", ".git", ".idea", ".vscode", ".settings");
 
     private final Path root;
     private final Path out;
@@ -109,10 +109,14 @@ public final class StarterGenerator {
     }
 
     private boolean wanted(Path file) {
-        for (Path part : root.relativize(file)) {
+        Path relative = root.relativize(file);
+        for (Path part : relative) {
             if (SKIPPED_NAMES.contains(part.toString())) {
                 return false;
             }
+        }
+        if (relative.getNameCount() > 1 && relative.getName(1).toString().equals(MISTAKES)) {
+            return false; // <module>/mistakes/*.patch are diffs of the reference: they would give it away
         }
         String name = file.getFileName().toString();
         return !name.endsWith(".class") && !name.endsWith(".iml") && !name.endsWith(".log");

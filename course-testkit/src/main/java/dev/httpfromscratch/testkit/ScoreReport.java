@@ -118,7 +118,7 @@ public record ScoreReport(String module, List<GradedTest> tests, double seconds)
     }
 
     /**
-     * "Next: stage 3 — keep reading until the blank line, docs/02-io.md#..." : the earliest chapter
+     * "Next: stage 2 — keep reading until the blank line, docs/02-io.md#stage-2-..." : the earliest chapter
      * stage with a failing test, which is where a student picks up; empty when no failing test has a stage.
      */
     public Optional<String> nextStage() {

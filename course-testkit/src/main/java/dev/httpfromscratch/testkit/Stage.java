@@ -13,7 +13,7 @@ import java.lang.annotation.Target;
  * what to do next.
  *
  * <pre>{@code
- * @Stage(value = 3, title = "keep reading until the blank line", section = "docs/02-io.md#stage-3-keep-reading")
+ * @Stage(value = 2, title = "keep reading until the blank line", section = "docs/02-io.md#stage-2-keep-reading-until-the-blank-line")
  * class RequestReadingTest { ... }
  * }</pre>
  *

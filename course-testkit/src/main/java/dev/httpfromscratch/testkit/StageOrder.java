@@ -10,6 +10,7 @@ import org.junit.jupiter.api.ClassOrdererContext;
 import org.junit.jupiter.api.MethodDescriptor;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.MethodOrdererContext;
+import org.junit.jupiter.api.Order;
 
 /**
  * Runs a step's tests in the order its chapter builds the code: by {@link Stage}, lowest first.
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.MethodOrdererContext;
  *
  * <p>Every module that tests with this kit uses it: the kit's {@code junit-platform.properties}
  * names {@link Classes} and {@link Methods} as JUnit Jupiter's default orderers. Tests without a
- * stage run after the staged ones; equal stages keep JUnit's discovery order (deterministic).
+ * stage run after the staged ones; inside a stage, JUnit's {@link Order} (the test a chapter's stage
+ * starts with first), else JUnit's discovery order (deterministic).
  */
 public final class StageOrder {
     /** Where a test without {@link Stage} goes: after every stage. */
@@ -69,12 +71,16 @@ public final class StageOrder {
         }
     }
 
-    /** Test methods by stage (configured as {@code junit.jupiter.testmethod.order.default}). */
+    /**
+     * Test methods by stage, then by JUnit's {@link Order} inside a stage (configured as
+     * {@code junit.jupiter.testmethod.order.default}).
+     */
     public static final class Methods implements MethodOrderer {
         @Override
         public void orderMethods(MethodOrdererContext context) {
             // JUnit hands the methods over in its deterministic discovery order; the sort is stable.
-            context.getMethodDescriptors().sort(Comparator.comparingInt((MethodDescriptor m) -> of(m.getMethod())));
+            context.getMethodDescriptors().sort(Comparator.comparingInt((MethodDescriptor m) -> of(m.getMethod()))
+                    .thenComparingInt(m -> m.findAnnotation(Order.class).map(Order::value).orElse(Order.DEFAULT)));
         }
     }
 }

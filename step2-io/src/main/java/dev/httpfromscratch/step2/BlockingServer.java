@@ -65,7 +65,7 @@ public final class BlockingServer implements Server {
     /** Step 1's listening socket: socket(), SO_REUSEADDR, bind(), listen(backlog). */
     static ServerSocket openListeningSocket(int port, int backlog) throws IOException {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 1: copy openListeningSocket from your step1-sockets AcceptLoop (docs/01-sockets.md, 'Code: openListeningSocket')");
+        // STUB: throw new UnsupportedOperationException("Step 1: copy openListeningSocket from your step1-sockets AcceptLoop (docs/01-sockets.md, 'Stage 1: bind the listening socket')");
         ServerSocket socket = new ServerSocket();
         try {
             socket.setReuseAddress(true);
@@ -126,7 +126,7 @@ public final class BlockingServer implements Server {
      */
     void dispatch(Socket client) {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 2: call serve(client) on this thread, or start a thread per connection that calls it (docs/02-io.md, 'Code: BlockingServer.dispatch')");
+        // STUB: throw new UnsupportedOperationException("Step 2: serve the client on the accept thread or on a thread of its own, as the threading mode says (docs/02-io.md, 'Stage 4: a thread per connection')");
         switch (mode) {
             // This thread reads and writes; accept() is not called again until serve() returns.
             case SINGLE -> serve(client);

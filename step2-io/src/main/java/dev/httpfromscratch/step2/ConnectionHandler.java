@@ -11,8 +11,9 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 
 /**
- * One connection from its first byte to its last (docs/02-io.md, "Code: ConnectionHandler"): set
- * the read timeout, read the header section, print it, write the fixed response.
+ * One connection from its first byte to its last (docs/02-io.md, "Stage 1: read a request and
+ * answer it" and "Stage 3: drop clients that misbehave"): set the read timeout, read the header
+ * section, print it, write the fixed response.
  *
  * <p>Every way a client can misbehave arrives here as an exception of the socket: end of stream
  * before the blank line, a reset (ECONNRESET), a broken pipe on write (EPIPE), silence longer than
@@ -50,7 +51,7 @@ public final class ConnectionHandler {
      */
     public void handle(Socket client) {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 2: set SO_TIMEOUT, read the header section, print it, write the fixed response; catch timeout, EOF and reset (docs/02-io.md, 'Code: ConnectionHandler')");
+        // STUB: throw new UnsupportedOperationException("Step 2: read one request, print it, answer it with the fixed response; a client that closes, resets or stays silent is dropped with one line, never hangs the thread (docs/02-io.md, 'Stage 3: drop clients that misbehave')");
         SocketAddress peer = client.getRemoteSocketAddress();
         try {
             // From now on a read() that waits longer than this throws SocketTimeoutException.

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The bytes this step's server writes back, whatever the request said
- * (docs/02-io.md, "Code: FixedResponse"). CerberusHTTP, too, answers every request with one
+ * (docs/02-io.md, "Stage 1: read a request and answer it"). CerberusHTTP, too, answers every request with one
  * hard-coded {@code HTTP/1.1 200 OK}; step 3 makes the answer depend on the request.
  *
  * <p>A response is a status line, header fields, an empty line and the body, every line ending in
@@ -36,7 +36,7 @@ public final class FixedResponse {
      */
     static byte[] build(int status, String reason, String body) {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 2: build 'HTTP/1.1 200 OK', Content-Type, Content-Length (in bytes), Connection: close, an empty line and the body, every line ending in \\r\\n (docs/02-io.md, 'Code: FixedResponse')");
+        // STUB: throw new UnsupportedOperationException("Step 2: return the whole response as bytes, as a client reads them off the wire (docs/02-io.md, 'Stage 1: read a request and answer it')");
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 " + status + " " + reason + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"

@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /**
  * Reads a request's header section off a connection, however TCP cut it into pieces
- * (docs/02-io.md, "Code: RequestReader").
+ * (docs/02-io.md, "Stage 2: keep reading until the blank line").
  *
  * <p>TCP delivers a stream of bytes, not messages: one {@code read()} may return one byte of a
  * request, half of it, or the end of one request and the start of the next. The only way to know
@@ -44,7 +44,7 @@ public final class RequestReader {
      */
     public static HeaderSection readHeaderSection(InputStream in) throws IOException {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 2: read into a 1024-byte buffer and append until the bytes read so far contain \\r\\n\\r\\n (docs/02-io.md, 'Code: RequestReader')");
+        // STUB: throw new UnsupportedOperationException("Step 2: return every byte of the header section, up to its blank line, however many reads it arrives in (docs/02-io.md, 'Stage 2: keep reading until the blank line')");
         byte[] buffer = new byte[BUFFER_SIZE];
         byte[] received = new byte[BUFFER_SIZE];
         int length = 0;

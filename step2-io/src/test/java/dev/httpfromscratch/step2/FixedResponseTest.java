@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.httpfromscratch.testkit.Points;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RunningServer;
+import dev.httpfromscratch.testkit.Stage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,27 +23,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checkpoint 2, writing (docs/02-io.md, "Code: FixedResponse"): one valid HTTP/1.1 response, the
+ * Checkpoint 2, writing (docs/02-io.md, "Stage 1: read a request and answer it"): one valid HTTP/1.1 response, the
  * same bytes for every request, that real clients accept.
  *
  * <p>By hand: {@code curl -v localhost:8000/} shows the status line and header fields it received
  * after {@code <}; {@code curl -s localhost:8000/ | od -c} shows the body's bytes.
  */
 @DisplayName("Step 2: the fixed response")
+@Stage(value = 1, title = Step2Fixture.STAGE_1, section = Step2Fixture.STAGE_1_SECTION)
 class FixedResponseTest {
 
     @Test
     @Points(3)
+    @Order(1) // the first thing stage 1 builds: everything else in this step reads this response
     @DisplayName("the response is byte for byte: status line, Content-Type, Content-Length in bytes, Connection: close, body")
     void responseIsByteExact() {
         try (RunningServer server = Step2Fixture.start(ThreadingMode.SINGLE);
              RawConnection client = server.connect()) {
             client.send(request("/"));
-            var response = exactlyOneResponse(server, client, "A complete request should get the fixed response.");
+            var response = exactlyOneResponse(server, client, "A complete request, in one piece and ending in its blank line "
+                    + "(\\r\\n\\r\\n), should get the fixed response. If none came: does the server stop reading once the bytes "
+                    + "read so far contain \\r\\n\\r\\n, or does it wait for more bytes that the client will never send?");
             assertThatResponse(response)
                     .hasStatusLine("HTTP/1.1 200 OK")
                     // The body has a 3-byte character (→): 40 chars, 42 bytes. Content-Length counts bytes.
@@ -69,9 +75,10 @@ class FixedResponseTest {
             }
             assertThat(response.statusCode()).as("status code HttpClient read").isEqualTo(200);
             assertThat(response.headers().firstValue("content-type")).as("Content-Type").hasValue("text/plain; charset=utf-8");
-            assertThat(response.body()).as("body HttpClient read (decoded as UTF-8)").isEqualTo(EXPECTED_BODY);
-            assertThat(server.console().text()).as("the server prints HttpClient's raw request")
-                    .contains("GET /from-httpclient HTTP/1.1\\r\\n");
+            assertThat(response.body())
+                    .as("the body HttpClient read (decoded as UTF-8): it reads as many bytes as Content-Length says, and "
+                            + "Content-Length counts the body's bytes, not its characters")
+                    .isEqualTo(EXPECTED_BODY);
         }
     }
 

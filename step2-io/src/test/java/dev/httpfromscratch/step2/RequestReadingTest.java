@@ -12,6 +12,7 @@ import dev.httpfromscratch.testkit.Points;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RawResponse;
 import dev.httpfromscratch.testkit.RunningServer;
+import dev.httpfromscratch.testkit.Stage;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * or type the request into {@code telnet localhost 8000} line by line.
  */
 @DisplayName("Step 2: reading a request however TCP cuts it")
+@Stage(value = 2, title = Step2Fixture.STAGE_2, section = Step2Fixture.STAGE_2_SECTION)
 class RequestReadingTest {
 
     @Test
@@ -39,7 +41,8 @@ class RequestReadingTest {
              RawConnection client = server.connect()) {
             sendOrExplain(server, client, () -> client.sendInPieces(request, 1, Duration.ofMillis(3)));
             RawResponse response = exactlyOneResponse(server, client,
-                    "The request came one byte per read(). Keep reading until the bytes read so far contain \\r\\n\\r\\n.");
+                    "The request came one byte per read(), so its final \\r\\n\\r\\n arrived in four reads. Keep reading until "
+                            + "everything read so far contains \\r\\n\\r\\n (search all of it, not only the last piece).");
             assertThatResponse(response).hasStatus(200);
             assertThat(server.console().text())
                     .as("the server should print the whole request it read, not only its first piece. It printed:%n%s",
@@ -64,10 +67,10 @@ class RequestReadingTest {
                             + " bytes of \\r\\n\\r\\n, then the rest). Search for \\r\\n\\r\\n in everything read so far, "
                             + "not only in the last piece.");
             assertThatResponse(response).hasStatus(200);
-            assertThat(server.console().lines().stream().map(String::strip).toList())
+            assertThat(server.console().lines().stream().map(String::strip).toList().containsAll(List.of("Accept: */*\\r\\n", "\\r\\n")))
                     .as("the request the server printed should end with its empty line (\\r\\n alone): it must answer only "
                             + "after the last piece, not after the first read. The server printed:%n%s", server.console().describe())
-                    .contains("Accept: */*\\r\\n", "\\r\\n");
+                    .isTrue();
         }
     }
 
@@ -97,6 +100,7 @@ class RequestReadingTest {
 
     @Test
     @Points(2)
+    @Stage(value = 1, title = Step2Fixture.STAGE_1, section = Step2Fixture.STAGE_1_SECTION)
     @DisplayName("the raw request appears on the console with \\r and \\n visible")
     void rawRequestIsPrinted() {
         byte[] request = Bytes.ascii("GET /visible?x=1 HTTP/1.1\r\nHost: localhost\r\nX-Test: a\tb\r\n\r\n");
@@ -105,10 +109,11 @@ class RequestReadingTest {
             client.send(request);
             exactlyOneResponse(server, client, "A complete request in one piece should be answered.");
             List<String> lines = server.console().lines().stream().map(String::strip).toList();
-            assertThat(lines)
-                    .as("each line of the request should be printed with its CR LF shown as \\r\\n (VisibleBytes.of). The server printed:%n%s",
-                            server.console().describe())
-                    .contains("GET /visible?x=1 HTTP/1.1\\r\\n", "Host: localhost\\r\\n", "X-Test: a\\tb\\r\\n", "\\r\\n");
+            assertThat(lines.containsAll(List.of("GET /visible?x=1 HTTP/1.1\\r\\n", "Host: localhost\\r\\n", "X-Test: a\\tb\\r\\n", "\\r\\n")))
+                    .as("each line of the request should be printed on the server's console (the PrintStream it was given, "
+                            + "which the tests capture; not System.out), with its CR LF shown as \\r\\n (VisibleBytes.of). "
+                            + "The server printed:%n%s", server.console().describe())
+                    .isTrue();
         }
     }
 
@@ -129,9 +134,8 @@ class RequestReadingTest {
                 assertThatResponse(exactlyOneResponse(server, next, "The client after a rejected one should be served."))
                         .hasStatus(200);
             }
-            assertThat(server.console().awaitLines(line -> line.startsWith("rejected") && line.contains("431"), 1, DEADLINE))
-                    .as("one line saying the request was rejected with 431. The server printed:%n%s", server.console().describe())
-                    .hasSize(1);
+            assertThat(server.console().awaitLines(line -> line.startsWith("rejected") && line.contains("431"), 1, DEADLINE).size())
+                    .as("one line saying the request was rejected with 431. The server printed:%n%s", server.console().describe()).isEqualTo(1);
         }
     }
 }

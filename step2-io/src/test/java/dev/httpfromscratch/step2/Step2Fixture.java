@@ -14,11 +14,20 @@ import org.opentest4j.AssertionFailedError;
 /** What every step-2 test shares: how to start the server, the requests, the expected response. */
 final class Step2Fixture {
     /** Stops a hang; never a speed check. */
-    static final Duration DEADLINE = RawConnection.DEFAULT_DEADLINE;
+    static final Duration DEADLINE = Duration.ofSeconds(10);
+
+    static final String STAGE_1 = "read a request and answer it";
+    static final String STAGE_1_SECTION = "docs/02-io.md#stage-1-read-a-request-and-answer-it";
+    static final String STAGE_2 = "keep reading until the blank line";
+    static final String STAGE_2_SECTION = "docs/02-io.md#stage-2-keep-reading-until-the-blank-line";
+    static final String STAGE_3 = "drop clients that misbehave";
+    static final String STAGE_3_SECTION = "docs/02-io.md#stage-3-drop-clients-that-misbehave";
+    static final String STAGE_4 = "a thread per connection";
+    static final String STAGE_4_SECTION = "docs/02-io.md#stage-4-a-thread-per-connection";
     /** A read timeout no well-behaved test ever reaches: tests that want a timeout choose their own. */
     static final int READ_TIMEOUT_NEVER_REACHED_MILLIS = 60_000;
 
-    /** The one response of this step, byte for byte (docs/02-io.md, "Code: FixedResponse"). */
+    /** The one response of this step, byte for byte (docs/02-io.md, "Stage 1: read a request and answer it"). */
     static final String EXPECTED_BODY = "Hello from step 2: bytes in \u2192 bytes out\n";
     static final byte[] EXPECTED_RESPONSE = concat(Bytes.ascii(
             "HTTP/1.1 200 OK\r\n"
@@ -70,8 +79,13 @@ final class Step2Fixture {
     /** Reads the next response; if none comes, fails with {@code hint} and what the server printed. */
     static RawResponse responseOrExplain(RunningServer server, RawConnection client, String hint) {
         try {
-            return client.readResponse();
+            return client.readResponse(DEADLINE, false);
         } catch (AssertionFailedError noResponse) {
+            String received = new String(client.receivedBytes(), StandardCharsets.ISO_8859_1);
+            if (received.contains("\n") && !received.contains("\r\n")) {
+                hint = "The response's lines end in \\n alone. Every line of an HTTP response, and the empty line after its "
+                        + "header fields, ends in \\r\\n (CR LF, RFC 9112 section 2.1); a client looks for \\r\\n\\r\\n.";
+            }
             throw new AssertionFailedError(hint + "\n" + noResponse.getMessage() + "\nThe server printed:\n"
                     + server.console().describe(), noResponse);
         }
@@ -85,7 +99,14 @@ final class Step2Fixture {
             throw new AssertionFailedError("After the response the server kept the connection open; it should close it "
                     + "(the response says Connection: close).\n" + client.transcript());
         }
-        if (client.unreadBytes().length != 0) {
+        byte[] extra = client.unreadBytes();
+        if (extra.length != 0 && response.header("Content-Length").isPresent()) {
+            throw new AssertionFailedError("The response says Content-Length: " + response.header("Content-Length").get() + ", but "
+                    + extra.length + " more byte(s) came after that many body bytes before the server closed the connection. "
+                    + "Content-Length counts the body's bytes in UTF-8 (the arrow \u2192 is 3 bytes), not the characters of "
+                    + "the Java string.\n" + client.transcript());
+        }
+        if (extra.length != 0) {
             throw new AssertionFailedError("The server sent more bytes after the first response; one request gets exactly one response.\n"
                     + client.transcript());
         }

@@ -14,6 +14,7 @@ import dev.httpfromscratch.testkit.Points;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RawResponse;
 import dev.httpfromscratch.testkit.RunningServer;
+import dev.httpfromscratch.testkit.Stage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * connection. Asserted by the order in which things complete, never by how long they take.
  */
 @DisplayName("Step 2: one slow client, one thread or many")
+@Stage(value = 4, title = Step2Fixture.STAGE_4, section = Step2Fixture.STAGE_4_SECTION)
 class ThreadingModesTest {
 
     /**
@@ -58,7 +60,7 @@ class ThreadingModesTest {
             assertThatResponse(responseOrExplain(server, slow, "The slow client finished its request and should be answered."))
                     .hasStatus(200);
             List<String> lines = server.console().awaitLines("response sent to", 2, DEADLINE);
-            assertThat(lines).as("two 'response sent to' lines. The server printed:%n%s", server.console().describe()).hasSize(2);
+            assertThat(lines.size()).as("two 'response sent to' lines. The server printed:%n%s", server.console().describe()).isEqualTo(2);
             assertThat(lines.get(0)).as("the fast client (port %d) completes first", fastPort).contains(":" + fastPort);
             assertThat(lines.get(1)).as("the slow client (port %d) completes second", slow.localPort()).contains(":" + slow.localPort());
         }
