@@ -62,7 +62,8 @@ public final class RawConnection implements AutoCloseable {
                 // nothing more to release
             }
             throw new AssertionFailedError("Could not connect to 127.0.0.1:" + port + " (" + e.getMessage()
-                    + "). Is the server listening? Did start() bind the socket and call listen (a ServerSocket bound with a backlog)?", e);
+                    + "): nothing listens on that port now. Either the server never bound it, or it has stopped since "
+                    + "(a server whose loop ended closes its listening socket): look at what the server printed.", e);
         }
     }
 

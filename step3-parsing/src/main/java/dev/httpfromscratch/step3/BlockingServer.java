@@ -151,7 +151,7 @@ public final class BlockingServer implements Server {
             } catch (SocketTimeoutException silent) {
                 if (parser.hasPartialRequest()) {
                     answer(out, HttpResponse.error(408, "The request was not complete after "
-                            + settings.readTimeout().toSeconds() + " s of waiting."), false, "timed out");
+                            + settings.readTimeout().toMillis() + " ms of waiting."), false, "timed out");
                 }
                 return; // an idle connection that never started a request is closed quietly
             }

@@ -56,7 +56,7 @@ public final class JsonApiHandler implements Handler {
     @Override
     public HttpResponse handle(HttpRequest request) {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 3: check the Content-Type, parse the body with MAPPER.readTree and answer the fields it holds (docs/03-parsing.md, 'Code: JsonApiHandler.handle')");
+        // STUB: throw new UnsupportedOperationException("Step 3: answer a JSON object with the fields it holds, and anything else with the right 4xx (docs/03-parsing.md, 'Code: JsonApiHandler.handle')");
         String contentType = request.header("Content-Type");
         if (!isJson(contentType)) {
             return error(415, contentType == null ? "Send the body with Content-Type: application/json."

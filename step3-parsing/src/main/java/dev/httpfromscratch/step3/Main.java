@@ -19,7 +19,7 @@ public final class Main {
                 "Step 3: parses HTTP/1.1 requests and answers GET / and POST /api (JSON), one request per connection.")
                 .portFlag()
                 .flag("backlog", "N", "connections the kernel may queue before accept() takes them", "50")
-                .flag("read-timeout", "SECONDS", "how long a client may stay silent in the middle of a request (then 408)", "10")
+                .flag("read-timeout", "MS", "how many milliseconds a client may stay silent in the middle of a request (then 408)", "10000")
                 .flag("max-connections", "N", "connections served at once; more get 503", "1000")
                 .flag("max-body-bytes", "N", "largest request body; a larger Content-Length gets 413", String.valueOf(ParserLimits.DEFAULTS.maxBodyBytes()));
     }
@@ -27,7 +27,7 @@ public final class Main {
     static BlockingServer create(CommandLine.Options options, PrintStream console) throws UsageException {
         ParserLimits limits = ParserLimits.DEFAULTS.withMaxBodyBytes(options.integer("max-body-bytes", 0, 256 * 1024 * 1024));
         BlockingServer.Settings settings = new BlockingServer.Settings(options.port(), options.integer("backlog", 1, 65_535),
-                limits, Duration.ofSeconds(options.integer("read-timeout", 1, 3_600)), options.integer("max-connections", 1, 100_000));
+                limits, Duration.ofMillis(options.integer("read-timeout", 1, 3_600_000)), options.integer("max-connections", 1, 100_000));
         return new BlockingServer(settings, Routes.step3(), console);
     }
 }

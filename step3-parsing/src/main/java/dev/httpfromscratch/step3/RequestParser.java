@@ -141,12 +141,17 @@ public final class RequestParser {
     }
 
     /**
-     * Parses as much of {@code input} as it can, from its position to its limit.
+     * Parses as much of {@code input} as it can, from its position to its limit: request line and
+     * header lines through {@link #nextLine}, then the body through the decoder the framing chose.
+     * Never keeps an index into {@code input} between calls (the caller reuses the buffer), and
+     * never throws for anything a client sends: a {@link RequestRejection} becomes the result.
      *
      * @return Complete (position just after the request), NeedMore (position at the limit: every
      *         byte was used) or Rejected (the connection must be closed after answering)
      */
     public ParseResult parse(ByteBuffer input) {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Step 3: use every byte of input to move the state machine on, and answer Complete, NeedMore or Rejected (docs/03-parsing.md, 'Code: parse')");
         if (state == State.FAILED) {
             return failure;
         }
@@ -179,16 +184,25 @@ public final class RequestParser {
             failure = rejection.toResult();
             return failure;
         }
+        // END SOLUTION
     }
 
     // ---- lines ---------------------------------------------------------------------------
 
     /**
-     * Takes one line (up to and including its LF) from {@code input} and hands it to the request
-     * line or header line step. Returns false, having kept the start of the line, when the input
-     * ends before the LF.
+     * Takes one line (up to and including its LF) from {@code input} and hands it, without its
+     * CRLF, to {@link #parseRequestLine} or {@link #parseHeaderLine}. Returns false, having kept
+     * the start of the line for the next call, when the input ends before the LF.
+     *
+     * <p>Limits are counted as the bytes pass, before they are kept: the request line may take
+     * {@link ParserLimits#maxRequestLineBytes()} bytes (CRLF included; 414 beyond), all field lines
+     * together {@link ParserLimits#maxHeaderSectionBytes()} (431 beyond), whether or not an LF has
+     * come. A line must end in CRLF (a bare LF is a 400); one empty line before the request line
+     * is skipped. Adds every byte it takes to {@code consumed}.
      */
     private boolean nextLine(ByteBuffer input) throws RequestRejection {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Step 3: take one CRLF-terminated line from input, keep a line split across reads, and reject a line as soon as it passes its limit (docs/03-parsing.md, 'Code: nextLine')");
         boolean requestLine = state == State.REQUEST_LINE;
         int lineLimit = requestLine ? limits.maxRequestLineBytes() : limits.maxHeaderSectionBytes() - headerSectionBytes;
         int budget = lineLimit - partialLineLength; // bytes this line may still take, CRLF included
@@ -241,6 +255,7 @@ public final class RequestParser {
             parseHeaderLine(bytes, from, to);
         }
         return true;
+        // END SOLUTION
     }
 
     private static int indexOfLineFeed(ByteBuffer input, int from, int to) {
@@ -428,6 +443,8 @@ public final class RequestParser {
      * A value too large for any body saturates at {@code Long.MAX_VALUE} (and then gets 413).
      */
     private long contentLength() throws RequestRejection {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Step 3: read the Content-Length fields as a number of body bytes, -1 when there is none, rejecting anything but plain digits (docs/03-parsing.md, 'Code: contentLength')");
         long agreed = -1;
         for (int i = 0; i < headers.size(); i++) {
             if (!headers.name(i).equalsIgnoreCase("Content-Length")) {
@@ -455,6 +472,7 @@ public final class RequestParser {
             agreed = value;
         }
         return agreed;
+        // END SOLUTION
     }
 
     @Override

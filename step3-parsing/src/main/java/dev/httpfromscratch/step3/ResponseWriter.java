@@ -57,7 +57,7 @@ public final class ResponseWriter {
      */
     public byte[] encode(HttpResponse response, boolean headRequest, boolean closeConnection) {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 3: write status line, Date, Server, the response's fields, Content-Length, Connection, CRLF and the body (docs/03-parsing.md, 'Code: ResponseWriter.encode')");
+        // STUB: throw new UnsupportedOperationException("Step 3: turn the response into the bytes of an HTTP/1.1 response, its length counted in bytes (docs/03-parsing.md, 'Code: ResponseWriter.encode')");
         int status = response.status();
         StringBuilder head = new StringBuilder(160 + 48 * response.headers().size());
         head.append("HTTP/1.1 ").append(status).append(' ').append(Status.reasonPhrase(status)).append("\r\n");

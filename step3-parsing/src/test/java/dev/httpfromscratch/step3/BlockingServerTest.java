@@ -8,11 +8,13 @@ import dev.httpfromscratch.testkit.Points;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RawResponse;
 import dev.httpfromscratch.testkit.RunningServer;
+import dev.httpfromscratch.testkit.Stage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,6 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (-C sends CRLF line ends, which the parser insists on).
  */
 @DisplayName("Step 3: the server, over sockets")
+@Stage(value = 7, title = "the server over sockets", section = "docs/03-parsing.md#what-the-grader-checks")
+@ExtendWith(ParserDeadline.SkipAfterHang.class)
 class BlockingServerTest {
     private static final Duration DEADLINE = RawConnection.DEFAULT_DEADLINE; // stops a hang; never a speed check
     private static final Duration PAUSE = Duration.ofMillis(20); // lets each fragment arrive on its own
@@ -88,6 +92,7 @@ class BlockingServerTest {
 
     @Test
     @Points(3)
+    @Stage(value = 6, title = "the JSON API", section = "docs/03-parsing.md#code-jsonapihandlerhandle")
     @DisplayName("POST /api with JSON answers a JSON document listing the fields it received")
     void postJson() {
         try (RunningServer server = startServer()) {
@@ -102,6 +107,7 @@ class BlockingServerTest {
 
     @Test
     @Points(2)
+    @Stage(value = 6, title = "the JSON API", section = "docs/03-parsing.md#code-jsonapihandlerhandle")
     @DisplayName("POST /api with invalid JSON answers 400 with a JSON error naming line and column")
     void invalidJson() {
         try (RunningServer server = startServer()) {
@@ -115,6 +121,7 @@ class BlockingServerTest {
 
     @Test
     @Points(2)
+    @Stage(value = 6, title = "the JSON API", section = "docs/03-parsing.md#code-jsonapihandlerhandle")
     @DisplayName("POST /api with 10 000 nested arrays is a 400 (nesting limit), never a 500 or a dead server")
     void hostileJson() {
         try (RunningServer server = startServer()) {
@@ -126,6 +133,7 @@ class BlockingServerTest {
 
     @Test
     @Points(2)
+    @Stage(value = 6, title = "the JSON API", section = "docs/03-parsing.md#code-jsonapihandlerhandle")
     @DisplayName("POST /api with another Content-Type, or none, answers 415")
     void wrongContentType() {
         try (RunningServer server = startServer()) {

@@ -6,6 +6,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Coverage-guided fuzzing of the parser with Jazzer (docs/03-parsing.md, "Fuzzing").
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.DisplayName;
  * the client sends. A seed file is therefore a readable request with one byte in front.
  */
 @DisplayName("Step 3: the parser under fuzzing")
+@ExtendWith(ParserDeadline.class)
 class RequestParserFuzzTest {
     /** Small limits, so the fuzzer reaches every limit within a few hundred bytes. */
     private static final ParserLimits SMALL = new ParserLimits(64, 256, 8, 32);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.httpfromscratch.testkit.Bytes;
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * the student the whole response they produced next to the one expected.
  */
 @DisplayName("Step 3: the response writer")
+@Stage(value = 5, title = "the response writer", section = "docs/03-parsing.md#code-responsewriterencode")
 class ResponseWriterTest {
     /** The example date of RFC 9110 §5.6.7: a single-digit day, so the zero padding shows. */
     private static final Clock RFC_EXAMPLE_CLOCK = Clock.fixed(Instant.parse("1994-11-06T08:49:37Z"), ZoneOffset.UTC);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.httpfromscratch.testkit.Points;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RunningServer;
+import dev.httpfromscratch.testkit.Stage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,12 +14,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The two commands the walkthrough ends with, run with the real curl against the real server:
  * a client we did not write must accept our responses. Skipped where curl is not installed.
  */
 @DisplayName("Step 3: the walkthrough's curl commands")
+@Stage(value = 7, title = "the server over sockets", section = "docs/03-parsing.md#what-the-grader-checks")
+@ExtendWith(ParserDeadline.SkipAfterHang.class)
 class WalkthroughCurlTest {
     private static final long DEADLINE_SECONDS = RawConnection.DEFAULT_DEADLINE.toSeconds();
 

@@ -53,6 +53,9 @@ public final class EventLoopServer implements Server {
     private final Responder responder;
     private final IoThreads ioThreads = new IoThreads();
     private final LongAdder partialWrites = new LongAdder();
+    private final LongAdder roundsWithReadyKeys = new LongAdder();
+    private long acceptedClients;
+    private volatile long mostAcceptedInOneWakeup;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final long idleTimeoutNanos;
     private final long sweepIntervalNanos;
@@ -112,7 +115,9 @@ public final class EventLoopServer implements Server {
                 long untilSweep = nextSweepNanos - System.nanoTime();
                 // epoll_wait(epfd, events, max, timeout): sleeps until a registered fd is ready,
                 // wakeup() is called, or the timeout passes (so idle connections get looked at).
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(untilSweep)));
+                if (selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(untilSweep))) > 0) {
+                    roundsWithReadyKeys.increment();
+                }
                 Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
                 while (ready.hasNext()) {
                     SelectionKey key = ready.next();
@@ -142,6 +147,7 @@ public final class EventLoopServer implements Server {
             return; // closed earlier in this same round
         }
         if (key == listeningKey) {
+            long before = acceptedClients;
             try {
                 handleAccept();
             } catch (IOException acceptFailed) {
@@ -151,6 +157,7 @@ public final class EventLoopServer implements Server {
                 console.println("accept failed: " + acceptFailed.getMessage() + "; pausing accept until the next idle check");
                 pauseAccepting();
             }
+            mostAcceptedInOneWakeup = Math.max(mostAcceptedInOneWakeup, acceptedClients - before);
             return;
         }
         Connection connection = (Connection) key.attachment();
@@ -187,7 +194,7 @@ public final class EventLoopServer implements Server {
      */
     void handleAccept() throws IOException {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 4: accept the queued clients, make each non-blocking, register OP_READ with a Connection attached (docs/04-multiplexing.md, 'Code: handleAccept')");
+        // STUB: throw new UnsupportedOperationException("Step 4: accept every queued client; each must be non-blocking, send without Nagle's delay, use the send buffer size the options ask for, and be watched for reads with a Connection attached (docs/04-multiplexing.md, 'Code: handleAccept')");
         for (int accepted = 0; accepted < ACCEPTS_PER_WAKEUP && !acceptPaused; accepted++) {
             SocketChannel channel = acceptClient();
             if (channel == null) {
@@ -326,6 +333,9 @@ public final class EventLoopServer implements Server {
     SocketChannel acceptClient() throws IOException {
         SocketChannel channel = listeningChannel.accept();
         ioThreads.record(IoThreads.Operation.ACCEPT);
+        if (channel != null) {
+            acceptedClients++;
+        }
         return channel;
     }
 
@@ -427,6 +437,16 @@ public final class EventLoopServer implements Server {
     /** How many writes returned with bytes left over because the socket's send buffer was full. */
     public long partialWrites() {
         return partialWrites.sum();
+    }
+
+    /** How many times select() returned with ready keys: an idle server with no pending output should not be woken at all. */
+    public long roundsWithReadyKeys() {
+        return roundsWithReadyKeys.sum();
+    }
+
+    /** The most clients one call of {@link #handleAccept()} accepted. */
+    public long mostAcceptedInOneWakeup() {
+        return mostAcceptedInOneWakeup;
     }
 
     /** False once the loop has ended (closed, or stopped by an exception it could not survive). */

@@ -137,7 +137,7 @@ public final class VirtualThreadServer implements Server {
      */
     void serveConnection(Socket client) throws IOException {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 4: read, parse and answer requests on this socket until it closes, with blocking calls (docs/04-multiplexing.md, 'Code: serveConnection')");
+        // STUB: throw new UnsupportedOperationException("Step 4: read, parse and answer requests on this socket until it closes, with blocking calls (docs/04-multiplexing.md, 'Code: VirtualThreadServer.serveConnection')");
         InputStream in = client.getInputStream();
         OutputStream out = client.getOutputStream();
         RequestParser parser = new RequestParser(options.limits());

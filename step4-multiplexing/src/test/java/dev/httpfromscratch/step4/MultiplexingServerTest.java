@@ -9,11 +9,15 @@ import dev.httpfromscratch.testkit.Points;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RawResponse;
 import dev.httpfromscratch.testkit.RunningServer;
+import dev.httpfromscratch.testkit.Stage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,8 +55,15 @@ class MultiplexingServerTest {
         throw thrown;
     };
 
+    /**
+     * The idle timeout of the tests' servers: longer than a test's deadline, so that a connection
+     * the server forgot to close, or a reply it never sent, fails with its own message instead of
+     * being tidied away by the idle timeout first.
+     */
+    private static final Duration TEST_IDLE_TIMEOUT = DEADLINE.multipliedBy(4);
+
     private RunningServer start(ServerType type) {
-        return start(type, ServerOptions.defaults(0));
+        return start(type, ServerOptions.defaults(0).withIdleTimeout(TEST_IDLE_TIMEOUT));
     }
 
     private RunningServer start(ServerType type, ServerOptions options) {
@@ -69,6 +80,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(4)
+    @Stage(value = 5, title = "1,000 connections on one thread", section = "docs/04-multiplexing.md#the-reactor-pattern")
     @DisplayName("1,000 concurrent keep-alive connections each get correct answers (the selector server on exactly one I/O thread)")
     void thousandConcurrentKeepAliveConnections(ServerType type) {
         int count = 1_000;
@@ -113,6 +125,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(3)
+    @Stage(value = 2, title = "read, answer and write", section = "docs/04-multiplexing.md#code-handleread")
     @DisplayName("a client sending one byte at a time does not delay the others")
     void oneByteAtATimeDoesNotDelayOthers(ServerType type) {
         try (RunningServer server = start(type);
@@ -152,12 +165,13 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(3)
+    @Stage(value = 4, title = "partial writes and OP_WRITE", section = "docs/04-multiplexing.md#code-handlewrite")
     @DisplayName("a 1 MiB response reaches a slow reader whole, while other clients are served (partial writes resumed)")
     void largeResponseReachesSlowReader(ServerType type) {
         // A send buffer fixed at 64 KiB (Linux would grow it to 4 MiB on loopback, enough for the
         // whole response) and a client that does not read: the server's write() of 1 MiB can only
         // hand the kernel part of it, and the rest must wait until the client reads.
-        ServerOptions options = ServerOptions.defaults(0).withSendBufferBytes(64 * 1024);
+        ServerOptions options = ServerOptions.defaults(0).withIdleTimeout(TEST_IDLE_TIMEOUT).withSendBufferBytes(64 * 1024);
         try (RunningServer server = start(type, options);
              RawConnection slowReader = server.connect()) {
             slowReader.send("GET /large HTTP/1.1\r\nHost: step4\r\n\r\n");
@@ -167,8 +181,10 @@ class MultiplexingServerTest {
                     Thread.onSpinWait();
                 }
                 assertThat(loop.partialWrites())
-                        .as("the client reads nothing, so a write() of the 1 MiB response must come back partial "
-                                + "(bytes left in the ByteBuffer); write through Connection.write()")
+                        .as("the client reads nothing and the server's send buffer is 64 KiB, so a write() of the 1 MiB response "
+                                + "must come back partial (bytes left in the ByteBuffer). None did: does handleAccept give each client "
+                                + "the SO_SNDBUF of ServerOptions.sendBufferBytes() (without it Linux grows the buffer to hold it all)? "
+                                + "Do you write through Connection.write()?")
                         .isPositive();
             }
             try (RawConnection other = server.connect()) {
@@ -176,7 +192,14 @@ class MultiplexingServerTest {
                         .as("another client, while 1 MiB waits for a client that does not read")
                         .hasStatus(200).hasBody(Routes.ROOT_BODY);
             }
-            RawResponse large = slowReader.readResponse();
+            RawResponse large;
+            try {
+                large = slowReader.readResponse();
+            } catch (AssertionError incomplete) {
+                throw new AssertionFailedError("GET /large (a 1 MiB response) to a client that read nothing at first did not arrive whole: "
+                        + incomplete.getMessage() + "\nA write() that comes back partial leaves the rest in the ByteBuffer: keep that buffer "
+                        + "queued, ask for OP_WRITE, and write it again from its position when the socket is writable.", incomplete);
+            }
             assertThatResponse(large).hasStatus(200).hasHeader("Content-Length", String.valueOf(Step4Routes.LARGE_BODY_BYTES));
             byte[] expected = Step4Routes.largeBody();
             int firstDifference = firstDifference(expected, large.body());
@@ -193,6 +216,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(3)
+    @Stage(value = 3, title = "every buffered request, in order", section = "docs/04-multiplexing.md#code-answerbufferedrequests")
     @DisplayName("50 pipelined requests sent in one write come back in order")
     void fiftyPipelinedRequestsInOrder(ServerType type) {
         try (RunningServer server = start(type);
@@ -216,6 +240,33 @@ class MultiplexingServerTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ServerType.class)
+    @Points(2)
+    @Stage(value = 4, title = "partial writes and OP_WRITE", section = "docs/04-multiplexing.md#code-handlewrite")
+    @DisplayName("three pipelined GET /large in one write each get their 1 MiB (requests left in the buffer while output was high)")
+    void pipelinedLargeResponses(ServerType type) {
+        try (RunningServer server = start(type);
+             RawConnection client = server.connect()) {
+            String large = "GET /large HTTP/1.1\r\nHost: step4\r\n\r\n";
+            client.send(large + large + large);
+            for (int i = 1; i <= 3; i++) {
+                RawResponse response;
+                try {
+                    response = client.readResponse();
+                } catch (AssertionError missing) {
+                    throw new AssertionFailedError("three GET /large sent in one write; response " + i + " of 3 did not come: "
+                            + missing.getMessage() + "\nThe server stops parsing while 64 KiB or more wait to be sent "
+                            + "(OUTPUT_HIGH_WATER_BYTES), so the other requests stay in the read buffer. No readiness event will report "
+                            + "bytes already read: once the output has drained, handleWrite must answer the requests left in the buffer.",
+                            missing);
+                }
+                assertThatResponse(response).as("response %d of 3 to pipelined GET /large", i).hasStatus(200)
+                        .hasHeader("Content-Length", String.valueOf(Step4Routes.LARGE_BODY_BYTES));
+            }
+        }
+    }
+
     private static String pipelinedRequest(int i) {
         return switch (i % 3) {
             case 0 -> GET_ROOT;
@@ -231,6 +282,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(3)
+    @Stage(value = 2, title = "read, answer and write", section = "docs/04-multiplexing.md#code-handleread")
     @DisplayName("resets, abandoned requests and half-closed clients leave the server serving everyone else")
     void resetsAndHalfOpenClientsLeaveTheServerServing(ServerType type) {
         try (RunningServer server = start(type);
@@ -270,6 +322,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(3)
+    @Stage(value = 2, title = "read, answer and write", section = "docs/04-multiplexing.md#code-handleread")
     @DisplayName("idle connections are closed after the idle timeout: silent, after a response, and in the middle of a request")
     void idleConnectionsAreClosed(ServerType type) {
         ServerOptions options = ServerOptions.defaults(0).withIdleTimeout(Duration.ofMillis(200));
@@ -299,12 +352,14 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(2)
+    @Stage(value = 2, title = "read, answer and write", section = "docs/04-multiplexing.md#code-handleread")
     @DisplayName("HTTP/1.1 keeps the connection open until the client sends Connection: close")
     void keepAliveUntilConnectionClose(ServerType type) {
         try (RunningServer server = start(type);
              RawConnection client = server.connect()) {
             for (int i = 0; i < 3; i++) {
-                assertRootResponse(client.send(GET_ROOT).readResponse());
+                assertRootResponse(read(client.send(GET_ROOT), "request " + (i + 1)
+                        + " of 4 on one connection (HTTP/1.1 keeps a connection open between requests unless the client sends Connection: close)"));
             }
             RawResponse last = client.send("GET / HTTP/1.1\r\nHost: step4\r\nConnection: close\r\n\r\n").readResponse();
             assertThatResponse(last).hasStatus(200).hasHeader("Connection", "close");
@@ -317,6 +372,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(2)
+    @Stage(value = 2, title = "read, answer and write", section = "docs/04-multiplexing.md#code-handleread")
     @DisplayName("HTTP/1.0 closes after the response unless the client asks for keep-alive")
     void http10ConnectionRules(ServerType type) {
         try (RunningServer server = start(type)) {
@@ -337,6 +393,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(2)
+    @Stage(value = 2, title = "read, answer and write", section = "docs/04-multiplexing.md#code-handleread")
     @DisplayName("a malformed request gets 400 with a reason and the connection is closed; the server goes on")
     void malformedRequestGets400(ServerType type) {
         try (RunningServer server = start(type)) {
@@ -354,6 +411,7 @@ class MultiplexingServerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(ServerType.class)
     @Points(1)
+    @Stage(value = 3, title = "every buffered request, in order", section = "docs/04-multiplexing.md#code-answerbufferedrequests")
     @DisplayName("HEAD gets GET's header fields without a body; Expect: 100-continue gets 100 before the body is sent")
     void headAndExpectContinue(ServerType type) {
         try (RunningServer server = start(type);
@@ -363,9 +421,84 @@ class MultiplexingServerTest {
             String body = "{\"hello\":\"world\"}";
             client.send("POST /api HTTP/1.1\r\nHost: step4\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: "
                     + body.length() + "\r\n\r\n");
-            assertThatResponse(client.readResponse()).as("the interim answer to Expect: 100-continue, before the body is sent").hasStatus(100);
+            RawResponse interim;
+            try {
+                interim = client.readResponse();
+            } catch (AssertionError none) {
+                throw new AssertionFailedError("the client sent a head with Expect: 100-continue and waits for 100 Continue before it "
+                        + "sends its body, but nothing came: " + none.getMessage(), none);
+            }
+            assertThatResponse(interim).as("the interim answer to Expect: 100-continue, before the body is sent").hasStatus(100);
             assertThatResponse(client.send(body).readResponse()).hasStatus(200).hasBodyContaining("hello");
             assertThat(client.unreadBytes()).as("HEAD's answer has no body, so nothing may follow it but the next response").isEmpty();
+        }
+    }
+
+    // ---- graded: the selector server's own rules ----------------------------------------
+
+    @Test
+    @Points(2)
+    @Stage(value = 1, title = "accept every queued client", section = "docs/04-multiplexing.md#code-handleaccept")
+    @DisplayName("one wake-up of the listening socket accepts every client waiting in the backlog")
+    void acceptsEveryQueuedClientInOneWakeup() throws InterruptedException {
+        int count = 20;
+        try (RunningServer server = start(ServerType.SELECTOR)) {
+            EventLoopServer loop = (EventLoopServer) server.server();
+            CountDownLatch held = new CountDownLatch(1);
+            // Keep the loop thread busy while the clients connect: the kernel completes their
+            // handshakes and queues them in the backlog, so the next select() finds all of them.
+            loop.execute(() -> {
+                try {
+                    held.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try (ConnectionGroup clients = ConnectionGroup.open(server.port(), count)) {
+                held.countDown();
+                long end = System.nanoTime() + DEADLINE.toNanos();
+                while (loop.openConnections() < count && loop.isRunning() && System.nanoTime() < end) {
+                    Thread.sleep(5);
+                }
+                assertThat(loop.openConnections())
+                        .as("%d clients connected; the server should count %d open connections (connectionOpened() for each)", count, count)
+                        .isEqualTo(count);
+                assertThat(loop.mostAcceptedInOneWakeup())
+                        .as("%d clients waited in the backlog when the listening socket woke the loop, but one handleAccept() took only %d of "
+                                + "them: accept until acceptClient() returns null (or ACCEPTS_PER_WAKEUP), not one client per wake-up",
+                                count, loop.mostAcceptedInOneWakeup())
+                        .isEqualTo(count);
+            }
+        }
+    }
+
+    @Test
+    @Points(2)
+    @Stage(value = 4, title = "partial writes and OP_WRITE", section = "docs/04-multiplexing.md#code-handlewrite")
+    @DisplayName("an idle keep-alive connection does not wake the loop (OP_WRITE only while output is pending)")
+    void idleConnectionDoesNotWakeTheLoop() throws InterruptedException {
+        try (RunningServer server = start(ServerType.SELECTOR);
+             RawConnection client = server.connect()) {
+            EventLoopServer loop = (EventLoopServer) server.server();
+            assertRootResponse(client.send(GET_ROOT).readResponse());
+            long before = loop.roundsWithReadyKeys();
+            Thread.sleep(300); // the client says nothing: a correct loop sleeps in select() all along
+            long woken = loop.roundsWithReadyKeys() - before;
+            assertThat(woken)
+                    .as("after its answer was sent, the only client said nothing for 300 ms, yet select() reported a ready socket %d times. "
+                            + "A socket with room in its send buffer is always writable, so OP_WRITE left registered with nothing to "
+                            + "write makes the loop spin: register OP_WRITE only while output is pending (Connection.updateInterest()), "
+                            + "and watch a new client for OP_READ only", woken)
+                    .isLessThanOrEqualTo(5);
+        }
+    }
+
+    /** Reads a response; a missing one fails with {@code context} in front of what the client saw. */
+    private static RawResponse read(RawConnection client, String context) {
+        try {
+            return client.readResponse();
+        } catch (AssertionError missing) {
+            throw new AssertionFailedError(context + ": " + missing.getMessage(), missing);
         }
     }
 
