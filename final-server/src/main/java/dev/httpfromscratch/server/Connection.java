@@ -72,6 +72,8 @@ final class Connection {
     private Phase phase = Phase.IDLE;
     private long deadline;
     private long completedRequests;
+    /** When the acceptor's connection reached this loop: see {@link #mayStillSendItsFirstRequest}. */
+    private final long openedAt;
     private long completedAtPhaseStart;
     private long requestStart;
     private boolean headChecked;
@@ -89,6 +91,7 @@ final class Connection {
         this.parser = new RequestParser(context.config.parserLimits(), new RequestFraming(bodyMemory));
         this.remoteAddress = context.config.accessLog() || context.options.logConnections() ? remoteAddressOf(channel) : "";
         this.deadline = now + context.config.idleTimeout().toNanos();
+        this.openedAt = now;
         if (context.options.logConnections()) {
             loop.accessLog().connected(remoteAddress); // step 1's line, still here at the end of the course (--log-connections on)
         }
@@ -114,6 +117,21 @@ final class Connection {
         return !closed && !lingering && !closeAfterWrite && phase == Phase.IDLE && pendingOutput == null && stashedInput == null
                 && !parser.hasPartialRequest();
     }
+
+    /**
+     * A connection that has not sent a byte yet but was opened moments ago is not idle in the
+     * sense a shutdown means: a proxy connects and then writes its request, and between the
+     * handshake (which the kernel completes on its own) and that write lies a gap. Closing in the
+     * gap sends FIN to a client whose request is on its way; nginx reports "upstream prematurely
+     * closed connection" and cannot retry a POST. Go's http.Server.Shutdown waits 5 s for such a
+     * connection's first request; here it is {@link #FIRST_REQUEST_GRACE_NANOS}, and the shutdown
+     * deadline bounds it either way.
+     */
+    boolean mayStillSendItsFirstRequest(long now) {
+        return completedRequests == 0 && now - openedAt < FIRST_REQUEST_GRACE_NANOS;
+    }
+
+    private static final long FIRST_REQUEST_GRACE_NANOS = 1_000_000_000L;
 
     /**
      * Shutdown: closes this idle keep-alive connection unless request bytes are already waiting in

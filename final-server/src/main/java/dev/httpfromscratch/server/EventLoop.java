@@ -273,7 +273,8 @@ final class EventLoop implements Runnable {
      * One drain step: returns true when the loop may end. An idle keep-alive connection is closed
      * only after a read finds nothing waiting on it: a request already on the wire is answered
      * (with Connection: close) instead of being met by a close, which a proxy would see as a reset
-     * (and could not retry for a POST). A connection in a lingering close is left to finish it.
+     * (and could not retry for a POST). A connection in a lingering close is left to finish it, and
+     * one accepted moments ago is given a moment for its first request (Connection#mayStillSendItsFirstRequest).
      */
     private boolean drain() {
         closeQueued();
@@ -287,7 +288,7 @@ final class EventLoop implements Runnable {
                         context.metrics.forcedClose();
                     }
                     connection.close();
-                } else if (connection.isIdle()) {
+                } else if (connection.isIdle() && !connection.mayStillSendItsFirstRequest(now)) {
                     connection.closeIfNothingWaiting(now);
                 }
             }
