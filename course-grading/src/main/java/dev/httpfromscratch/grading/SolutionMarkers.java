@@ -21,8 +21,12 @@ public final class SolutionMarkers {
     static final String HIDDEN_FILE = "// HIDDEN FILE";
     static final String DEFAULT_STUB = "throw new UnsupportedOperationException(\"not written yet\");";
 
+    /**
+     * {@code @Hidden} or {@code @dev.httpfromscratch.testkit.Hidden} wherever it stands on a line of code
+     * ({@code @Hidden @DisplayName(...) class ...} too), but not inside a // comment before it.
+     */
     private static final Pattern HIDDEN_ANNOTATION =
-            Pattern.compile("(?m)^\\s*@(dev\\.httpfromscratch\\.testkit\\.)?Hidden\\s*$");
+            Pattern.compile("(?m)^(?:(?!//).)*?@\\s*(dev\\.httpfromscratch\\.testkit\\.)?Hidden\\b");
 
     /** A marker used wrongly; the message names the file and line. */
     public static final class MarkerException extends RuntimeException {

@@ -74,6 +74,16 @@ class SolutionMarkersTest {
         assertThat(SolutionMarkers.isHiddenTest(lines("@" + "Hidden", "class T {}"), "T.java")).isTrue();
         assertThat(SolutionMarkers.isHiddenTest("class T {}", "T.java")).isFalse();
         assertThatThrownBy(() -> SolutionMarkers.isHiddenTest(lines(SolutionMarkers.HIDDEN_FILE, "class T {}"), "T.java"))
-                .hasMessageContaining("@dev.httpfromscratch.testkit.Hidden");
+                .hasMessageContaining("testkit." + "Hidden");
+    }
+
+    @Test
+    @DisplayName("a hidden test is found wherever the annotation stands on its line, but not in a // comment")
+    void hiddenAnywhereOnTheLine() {
+        String hidden = "@" + "Hidden";
+        assertThat(SolutionMarkers.isHiddenTest(lines(hidden + " @DisplayName(\"x\")", "class T {}"), "T.java")).isTrue();
+        assertThat(SolutionMarkers.isHiddenTest(lines("@DisplayName(\"x\") " + hidden, "class T {}"), "T.java")).isTrue();
+        assertThat(SolutionMarkers.isHiddenTest(lines("@dev.httpfromscratch.testkit." + "Hidden class T {}"), "T.java")).isTrue();
+        assertThat(SolutionMarkers.isHiddenTest(lines("// not " + hidden, "class T {}"), "T.java")).isFalse();
     }
 }
