@@ -53,12 +53,15 @@ public final class SubmissionScore {
         List<String> csv = new ArrayList<>();
         for (String module : CourseModules.list(root)) {
             Path moduleKey = key.resolve(module);
-            if (!Files.isRegularFile(moduleKey.resolve("results.json"))) {
-                continue; // not graded
+            if (!Files.isRegularFile(moduleKey.resolve("results.json")) || !Files.isDirectory(reports.resolve(module))) {
+                continue; // not graded, or not graded in this run (GRADING_ONLY)
             }
             List<KeyTest> answerKey = answerKey(moduleKey);
             Map<String, List<Case>> cases = surefireCases(reports.resolve(module));
-            String note = noteFor(notes, module);
+            // Why a test did not run: what the script found about building and running this step
+            // (compile errors, time limits, a missing folder), not the files it ignored.
+            String note = noteFor(notes, module).lines().filter(line -> !line.startsWith("Ignored "))
+                    .collect(java.util.stream.Collectors.joining("\n"));
             List<GradedTest> tests = new ArrayList<>();
             double seconds = 0;
             for (KeyTest keyTest : answerKey) {

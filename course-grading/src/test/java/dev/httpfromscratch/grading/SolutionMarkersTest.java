@@ -67,7 +67,7 @@ class SolutionMarkersTest {
     }
 
     @Test
-    @DisplayName("SOLUTION FILE and @Hidden files are recognised; a bare HIDDEN FILE comment is refused")
+    @DisplayName("SOLUTION FILE and Hidden-annotated files are recognised; a bare HIDDEN FILE comment is refused")
     void wholeFileMarkers() {
         assertThat(SolutionMarkers.isSolutionFile(lines(SolutionMarkers.SOLUTION_FILE, "package a;"))).isTrue();
         assertThat(SolutionMarkers.isSolutionFile("package a; // not " + SolutionMarkers.SOLUTION_FILE)).isFalse();
