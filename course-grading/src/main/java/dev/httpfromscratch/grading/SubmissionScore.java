@@ -160,6 +160,9 @@ public final class SubmissionScore {
             if (type.endsWith("AssertionError") || type.endsWith("AssertionFailedError") || type.startsWith("org.opentest4j")) {
                 return message.isEmpty() ? type : message;
             }
+            if (type.endsWith("TimeoutException")) {
+                return message + ": the test's time limit. Look for a loop that never ends or a read that never returns.";
+            }
             // An exception: its type, message and where it was thrown (the first lines of the trace).
             List<String> trace = problem.getTextContent().strip().lines().limit(8).toList();
             return trace.isEmpty() ? type + ": " + message : String.join("\n", trace);
