@@ -183,7 +183,7 @@ public final class StarterGenerator {
             copied++;
             return;
         }
-        SolutionMarkers.Stubbed stubbed = SolutionMarkers.stub(source, label);
+        SolutionMarkers.Stubbed stubbed = SolutionMarkers.stub(source, label, checkpoint);
         regions += stubbed.regions();
         Files.createDirectories(target.getParent());
         Files.writeString(target, stubbed.text(), StandardCharsets.UTF_8);

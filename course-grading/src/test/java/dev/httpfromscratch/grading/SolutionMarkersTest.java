@@ -86,4 +86,31 @@ class SolutionMarkersTest {
         assertThat(SolutionMarkers.isHiddenTest(lines("@dev.httpfromscratch.testkit." + "Hidden class T {}"), "T.java")).isTrue();
         assertThat(SolutionMarkers.isHiddenTest(lines("// not " + hidden, "class T {}"), "T.java")).isFalse();
     }
+
+    @Test
+    @DisplayName("a catch-up starter keeps the reference code of regions whose stub names an earlier step")
+    void earlierStepsSolved() {
+        String reference = lines(
+                "void loop() {",
+                "    " + BEGIN,
+                "    " + STUB + " throw new UnsupportedOperationException(\"Step 1: the loop (docs/01.md)\");",
+                "    while (true) { }",
+                "    " + END,
+                "}",
+                "void parse() {",
+                "    " + BEGIN,
+                "    " + STUB + " throw new UnsupportedOperationException(\"Step 3: parse (docs/03.md)\");",
+                "    return;",
+                "    " + END,
+                "}");
+        SolutionMarkers.Stubbed atCheckpoint3 = SolutionMarkers.stub(reference, "Both.java", 3);
+        assertThat(atCheckpoint3.text()).isEqualTo(lines(
+                "void loop() {",
+                "    while (true) { }",
+                "}",
+                "void parse() {",
+                "    throw new UnsupportedOperationException(\"Step 3: parse (docs/03.md)\");",
+                "}"));
+        assertThat(atCheckpoint3.regions()).as("regions still stubbed").isEqualTo(1);
+    }
 }
