@@ -12,3 +12,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends openjdk-21-jdk-headless maven prometheus curl util-linux >/dev/null
 systemctl stop prometheus 2>/dev/null || pkill -x prometheus 2>/dev/null || true
 bash /autograder/source/grading/prepare-reference /autograder/reference
+# Docker (so Gradescope) refuses the user namespaces of the grading sandbox; as root, the grader then
+# runs each test JVM as the user nobody, which must be able to read the Maven repository (never write it).
+chmod o+x "$HOME"
+chmod -R o+rX "$HOME/.m2"
