@@ -141,6 +141,8 @@ public final class RawNioLoopServer implements Server {
         }
 
         void run() {
+            // BEGIN SOLUTION
+            // STUB: throw new UnsupportedOperationException("Step 4: this peer is an NIO event loop, step 4's answer; the starter ships it once step 4 is due (docs/04-multiplexing.md, 'The reactor pattern')");
             try {
                 while (selector.isOpen()) {
                     selector.select();
@@ -162,9 +164,12 @@ public final class RawNioLoopServer implements Server {
             } catch (IOException | ClosedSelectorException stopped) {
                 // close() closed the selector
             }
+            // END SOLUTION
         }
 
         private void serve(SelectionKey key) throws IOException {
+            // BEGIN SOLUTION
+            // STUB: throw new UnsupportedOperationException("Step 4: this peer is an NIO event loop, step 4's answer; the starter ships it once step 4 is due (docs/04-multiplexing.md, 'The reactor pattern')");
             SocketChannel channel = (SocketChannel) key.channel();
             Connection connection = (Connection) key.attachment();
             if (key.isWritable()) {
@@ -222,6 +227,7 @@ public final class RawNioLoopServer implements Server {
             } else if (connection.closing) {
                 channel.close();
             }
+            // END SOLUTION
         }
     }
 }

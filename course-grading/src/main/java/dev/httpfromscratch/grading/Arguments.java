@@ -19,6 +19,23 @@ record Arguments(Map<String, String> values) {
         return values.getOrDefault(name, fallback);
     }
 
+    /**
+     * A path typed by whoever ran Maven: relative to the folder the command ran in ({@code --cwd},
+     * the shell's PWD), not to the module's folder where Maven starts this program.
+     */
+    Path pathFromCwd(String name) {
+        String value = values.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("missing " + name);
+        }
+        String cwd = values.getOrDefault("--cwd", "");
+        Path given = Path.of(value);
+        if (given.isAbsolute() || cwd.isBlank() || cwd.startsWith("${")) {
+            return given.toAbsolutePath().normalize();
+        }
+        return Path.of(cwd).resolve(given).toAbsolutePath().normalize();
+    }
+
     Path path(String name) {
         String value = values.get(name);
         if (value == null) {

@@ -63,13 +63,7 @@ public final class CourseReport {
             }
         }
         Path directory = root.resolve("target/grading");
-        Files.createDirectories(directory);
-        String markdown = markdown(steps);
-        Files.writeString(directory.resolve("report.md"), markdown, StandardCharsets.UTF_8);
-        Files.writeString(directory.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(gradescope(steps)));
-        String classroom = JSON.writeValueAsString(classroom(steps));
-        Files.writeString(directory.resolve("classroom.json"), classroom);
-        Files.writeString(directory.resolve("classroom.base64"), Base64.getEncoder().encodeToString(classroom.getBytes(StandardCharsets.UTF_8)));
+        writeCourse(steps, directory, "");
         String jobSummary = System.getenv("GITHUB_STEP_SUMMARY");
         if (jobSummary != null && !jobSummary.isBlank()) {
             // The steps appended their own tables already; the course total goes last.
@@ -77,8 +71,9 @@ public final class CourseReport {
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         System.out.println();
-        System.out.println(markdown);
-        System.out.println("(course score report: " + directory + ")");
+        System.out.println(markdown(steps));
+        nextFailingTest(steps, root).ifPresent(System.out::println);
+        System.out.println("(course score report: " + directory.resolve("report.md") + ")");
 
         List<String> unexpected = unexpected(steps, expect);
         if (!unexpected.isEmpty()) {
@@ -90,6 +85,72 @@ public final class CourseReport {
         if (!expect.equals("none")) {
             System.out.println("grading check passed: every step scored " + (expect.equals("full") ? "full marks" : "zero") + ".");
         }
+    }
+
+    /**
+     * Writes the course's reports into {@code directory}: report.md, results.json (Gradescope),
+     * classroom.json and classroom.base64 (GitHub Classroom). {@code problems}, when not empty,
+     * heads the Markdown report and Gradescope's output (a submission's layout problems, say).
+     */
+    static void writeCourse(List<StepScore> steps, Path directory, String problems) throws IOException {
+        Files.createDirectories(directory);
+        String markdown = (problems.isBlank() ? "" : "**Problems with the submission:**\n\n```text\n" + problems.strip() + "\n```\n\n")
+                + markdown(steps);
+        Files.writeString(directory.resolve("report.md"), markdown, StandardCharsets.UTF_8);
+        ObjectNode gradescope = gradescope(steps);
+        if (!problems.isBlank()) {
+            gradescope.put("output", problems.strip() + "\n\n" + gradescope.get("output").asString());
+        }
+        Files.writeString(directory.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(gradescope));
+        String classroom = classroomJson(steps);
+        Files.writeString(directory.resolve("classroom.json"), classroom);
+        Files.writeString(directory.resolve("classroom.base64"), Base64.getEncoder().encodeToString(classroom.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The first failing test of the course, with what it said: the next thing a student works on. */
+    static java.util.Optional<String> nextFailingTest(List<StepScore> steps, Path root) {
+        for (StepScore step : steps) {
+            String chapter = chapterOf(root, step.module()).map(c -> "\n  (chapter: " + c + ")").orElse("");
+            if (!step.ran()) {
+                return java.util.Optional.of("Next: " + step.module() + ": " + step.problem() + chapter);
+            }
+            for (JsonNode test : step.tests()) {
+                if (!test.get("status").asString().equals("passed")) {
+                    String output = test.get("output").asString().strip();
+                    List<String> lines = output.lines().limit(12).toList();
+                    return java.util.Optional.of("Next: " + step.module() + " › " + test.get("name").asString() + "\n  "
+                            + String.join("\n  ", lines) + (output.lines().count() > lines.size() ? "\n  ... (the rest is in the report)" : "") + chapter);
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The chapter of a module: the docs/README.md table row naming the module links it. */
+    static java.util.Optional<String> chapterOf(Path root, String module) {
+        Path course = root.resolve("docs/README.md");
+        try {
+            if (Files.exists(course)) {
+                for (String line : Files.readAllLines(course, StandardCharsets.UTF_8)) {
+                    java.util.regex.Matcher link = java.util.regex.Pattern.compile("\\]\\(([0-9][^)]*\\.md)\\)").matcher(line);
+                    if (line.contains("`" + module + "`") && link.find()) {
+                        return java.util.Optional.of("docs/" + link.group(1));
+                    }
+                }
+            }
+        } catch (IOException unreadable) {
+            // no chapter named, the rest of the report stands
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** A step's score read from a results.json (Gradescope format) written by ScoreReport. */
+    static StepScore readResults(Path results, String name) throws IOException {
+        JsonNode report = JSON.readTree(results.toFile());
+        List<JsonNode> tests = new ArrayList<>();
+        report.get("tests").forEach(tests::add);
+        int possible = tests.stream().mapToInt(test -> test.get("max_score").asInt()).sum();
+        return new StepScore(name, report.get("score").asInt(), possible, tests, null);
     }
 
     /** A graded step's score; null for a module without graded tests (course-common, the kit). */
@@ -104,11 +165,7 @@ public final class CourseReport {
             return new StepScore(name, 0, declared, List.of(),
                     "its score report is from an earlier build: its tests did not run in this one (does it compile?)");
         }
-        JsonNode report = JSON.readTree(results.toFile());
-        List<JsonNode> tests = new ArrayList<>();
-        report.get("tests").forEach(tests::add);
-        int possible = tests.stream().mapToInt(test -> test.get("max_score").asInt()).sum();
-        return new StepScore(name, report.get("score").asInt(), possible, tests, null);
+        return readResults(results, name);
     }
 
     static String markdown(List<StepScore> steps) {
@@ -125,7 +182,8 @@ public final class CourseReport {
                 md.append("\n- no score: ").append(step.problem()).append('\n');
             }
             for (JsonNode test : failed) {
-                md.append("\n- **").append(test.get("name").asString()).append("** (0 / ").append(test.get("max_score").asInt()).append(")\n\n");
+                md.append("\n- **").append(test.get("name").asString()).append("**")
+                        .append(test.path("visibility").asString("").equals("after_published") ? " *(hidden)*" : "").append(" (0 / ").append(test.get("max_score").asInt()).append(")\n\n");
                 md.append("  ```text\n");
                 for (String line : test.get("output").asString().split("\n", -1)) {
                     md.append("  ").append(line.replace("```", "'''")).append('\n');
@@ -178,7 +236,44 @@ public final class CourseReport {
         return results;
     }
 
+    /**
+     * Largest classroom.json kept: GitHub passes it base64-encoded (4/3 larger) in one environment
+     * variable, and a variable over 128 KiB stops the reporter ("Argument list too long") so that no
+     * points are posted at all. 60 KiB of JSON is 80 KiB of base64, under two thirds of the limit.
+     */
+    static final int CLASSROOM_JSON_LIMIT = 60 * 1024;
+
+    /**
+     * The Classroom payload, its messages shortened until it fits {@link #CLASSROOM_JSON_LIMIT} (the full
+     * messages are in report.md and the job summary). Shortened step by step, so small reports keep everything.
+     */
+    static String classroomJson(List<StepScore> steps) {
+        String full = JSON.writeValueAsString(classroom(steps, MESSAGE_LIMIT));
+        if (full.getBytes(StandardCharsets.UTF_8).length <= CLASSROOM_JSON_LIMIT) {
+            return full;
+        }
+        // What the names and fields take without any message; what is left is shared by the messages.
+        ObjectNode bare = classroom(steps, 0);
+        long messages = steps.stream().mapToLong(step -> step.ran()
+                ? step.tests().stream().filter(test -> !test.get("output").asString().isEmpty()).count() : 1).sum();
+        int left = CLASSROOM_JSON_LIMIT - JSON.writeValueAsString(bare).getBytes(StandardCharsets.UTF_8).length;
+        int each = (int) Math.min(MESSAGE_LIMIT, Math.max(0, left / Math.max(1, messages) / 2 - 60)); // /2: escapes, multi-byte characters
+        return JSON.writeValueAsString(classroom(steps, each));
+    }
+
+    /** Longest message kept in the Classroom payload when everything fits. */
+    static final int MESSAGE_LIMIT = 2_000;
+
     static ObjectNode classroom(List<StepScore> steps) {
+        return classroom(steps, Integer.MAX_VALUE);
+    }
+
+    /**
+     * One Classroom entry per POINT, not per test ("name (1/3)", "(2/3)", ...): the reporter's notice adds
+     * up the entries' scores while its console table weighs passed entries against the maximum, and the
+     * two totals agree only when every entry is worth the same. The message goes on a test's first entry.
+     */
+    static ObjectNode classroom(List<StepScore> steps, int messageLimit) {
         ObjectNode results = JSON.createObjectNode();
         results.put("version", 1);
         boolean allPassed = steps.stream().allMatch(step -> step.ran() && step.earned() == step.possible());
@@ -187,22 +282,36 @@ public final class CourseReport {
         ArrayNode tests = results.putArray("tests");
         for (StepScore step : steps) {
             if (!step.ran()) {
-                ObjectNode missing = tests.addObject();
-                missing.put("name", step.module() + " › tests did not run");
-                missing.put("status", "fail");
-                missing.put("score", 0);
-                missing.put("message", step.problem());
+                for (int point = 1; point <= step.possible(); point++) {
+                    addPoint(tests, step.module() + " › tests did not run", point, step.possible(), false,
+                            point == 1 ? step.problem() : "", "mvn -pl " + step.module() + " test", messageLimit);
+                }
             }
             for (JsonNode test : step.tests()) {
-                ObjectNode entry = tests.addObject();
                 boolean passed = test.get("status").asString().equals("passed");
-                entry.put("name", step.module() + " › " + test.get("name").asString());
-                entry.put("status", passed ? "pass" : "fail");
-                entry.put("score", test.get("score").asInt());
-                entry.put("message", test.get("output").asString());
+                int points = test.get("max_score").asInt();
+                JsonNode location = test.path("extra_data").path("test");
+                String rerun = "mvn -pl " + step.module() + " test"
+                        + (location.isMissingNode() ? "" : " -Dtest='" + location.asString().replace('.', '#') + "'");
+                for (int point = 1; point <= points; point++) {
+                    addPoint(tests, step.module() + " › " + test.get("name").asString(), point, points, passed,
+                            point == 1 ? test.get("output").asString() : "", point == 1 ? rerun : "", messageLimit);
+                }
             }
         }
         return results;
+    }
+
+    private static void addPoint(ArrayNode tests, String name, int point, int points, boolean passed, String message,
+                                 String rerun, int messageLimit) {
+        ObjectNode entry = tests.addObject();
+        entry.put("name", points == 1 ? name : name + " (" + point + "/" + points + ")");
+        entry.put("status", passed ? "pass" : "fail");
+        entry.put("score", passed ? 1 : 0);
+        entry.put("message", message.length() <= messageLimit ? message
+                : messageLimit == 0 ? "" : message.substring(0, messageLimit) + "... (the rest: report.md, job summary)");
+        entry.put("test_code", rerun);
+        entry.put("line_no", 1);
     }
 
     /** What makes `--expect full` or `--expect zero` fail, one line per step or test at fault. */

@@ -21,8 +21,12 @@ public final class SolutionMarkers {
     static final String HIDDEN_FILE = "// HIDDEN FILE";
     static final String DEFAULT_STUB = "throw new UnsupportedOperationException(\"not written yet\");";
 
+    /**
+     * {@code @Hidden} or {@code @dev.httpfromscratch.testkit.Hidden} wherever it stands on a line of code
+     * ({@code @Hidden @DisplayName(...) class ...} too), but not inside a // comment before it.
+     */
     private static final Pattern HIDDEN_ANNOTATION =
-            Pattern.compile("(?m)^\\s*@(dev\\.httpfromscratch\\.testkit\\.)?Hidden\\s*$");
+            Pattern.compile("(?m)^(?:(?!//).)*?@\\s*(dev\\.httpfromscratch\\.testkit\\.)?Hidden\\b");
 
     /** A marker used wrongly; the message names the file and line. */
     public static final class MarkerException extends RuntimeException {
@@ -54,10 +58,23 @@ public final class SolutionMarkers {
         return annotated;
     }
 
+    /** The step a stub belongs to: its message starts with "Step N:". */
+    private static final Pattern STUB_STEP = Pattern.compile("\"Step (\\d+):");
+
     public static Stubbed stub(String source, String file) {
+        return stub(source, file, 1);
+    }
+
+    /**
+     * The student version, with every region whose stub names a step before {@code solvedBefore}
+     * ("Step 1: ..." when solvedBefore is 2 or more) kept as reference code: a catch-up starter
+     * ships those answers, wherever they stand (a later module's copy of step 1's loop, say).
+     */
+    public static Stubbed stub(String source, String file, int solvedBefore) {
         String[] lines = source.split("\n", -1);
         List<String> out = new ArrayList<>(lines.length);
         List<String> stubs = new ArrayList<>();
+        List<String> reference = new ArrayList<>();
         int regions = 0;
         int regionStart = 0; // 1-based line of the open BEGIN, 0 outside a region
         String indent = "";
@@ -73,6 +90,7 @@ public final class SolutionMarkers {
                 regionStart = lineNumber;
                 indent = line.substring(0, line.indexOf('/'));
                 stubs.clear();
+                reference.clear();
                 inStubLines = true;
             } else if (marker.equals(END)) {
                 if (regionStart == 0) {
@@ -81,12 +99,17 @@ public final class SolutionMarkers {
                 if (stubs.isEmpty()) {
                     stubs.add(DEFAULT_STUB);
                 }
-                for (String stub : stubs) {
-                    if (!stub.isEmpty()) { // "// STUB:" with nothing after it removes the region
-                        out.add(indent + stub);
+                java.util.regex.Matcher step = STUB_STEP.matcher(String.join(" ", stubs));
+                if (step.find() && Integer.parseInt(step.group(1)) < solvedBefore) {
+                    out.addAll(reference); // an earlier step's answer, shipped solved
+                } else {
+                    for (String stub : stubs) {
+                        if (!stub.isEmpty()) { // "// STUB:" with nothing after it removes the region
+                            out.add(indent + stub);
+                        }
                     }
+                    regions++;
                 }
-                regions++;
                 regionStart = 0;
             } else if (regionStart != 0) {
                 if (marker.startsWith(STUB)) {
@@ -95,7 +118,8 @@ public final class SolutionMarkers {
                     }
                     stubs.add(marker.substring(STUB.length()).strip());
                 } else {
-                    inStubLines = false; // the reference code of the region: left out
+                    inStubLines = false; // the reference code of the region: left out, unless solved
+                    reference.add(line);
                 }
             } else {
                 out.add(line);

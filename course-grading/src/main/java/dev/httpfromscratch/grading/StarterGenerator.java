@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -11,21 +12,34 @@ import java.util.stream.Stream;
 
 /**
  * Writes the student repository from the reference (docs/instructors.md, "The starter"):
- * the root pom, .mvn, .github (the grading workflow), README and docs, and every module of the
- * root pom with each solution region replaced by its stub; {@code // SOLUTION FILE} sources and
- * {@code @Hidden} test classes left out. What the course's own CI needs ({@code .ci/}, each
- * module's {@code mistakes/} patches, which are diffs of the reference) and
- * anything not listed in the root pom (a step still being written) stay behind.
+ * the root pom, .mvn, .github (the grading workflow), docs and the benchmark results the docs
+ * show, the student README ({@code grading/starter-README.md}), and every module of the root pom
+ * with each solution region replaced by its stub; {@code // SOLUTION FILE} sources and
+ * {@code @Hidden} test classes left out. Instructor-only files stay behind: {@code docs/instructors*.md},
+ * DEVELOPERS.md, {@code .ci/}, {@code gradescope/}, {@code grading/}, each module's {@code mistakes/}
+ * patches (diffs of the reference: they would give it away), and anything not listed in the root
+ * pom (a step still being written).
+ *
+ * <p>At checkpoint N ({@code -Dstarter.checkpoint=N}) the graded steps before N are shipped
+ * solved (a catch-up starter, released after their deadline), the others stubbed.
+ *
+ * <p>Two checks make a bad starter fail the generator rather than reach students: no shipped
+ * test file may use {@code Hidden} in any form, and every relative link of every shipped
+ * Markdown file must resolve inside the starter.
  *
  * <pre>
- * mvn -pl course-grading compile exec:exec@starter [-Dstarter.dir=/path/to/folder]
+ * mvn -pl course-grading compile exec:exec@starter [-Dstarter.dir=folder] [-Dstarter.checkpoint=N]
  * </pre>
  */
 public final class StarterGenerator {
     /** Written into every starter, so a later run may replace the folder without asking. */
     static final String STAMP = ".starter-generated";
     /** Top-level folders copied besides the modules. */
-    private static final Set<String> ROOT_FOLDERS = Set.of(".mvn", ".github", "docs");
+    private static final Set<String> ROOT_FOLDERS = Set.of(".mvn", ".github", "docs", "bench/results");
+    /** Root files instructors and contributors read, never students. */
+    private static final Set<String> INSTRUCTOR_FILES = Set.of("DEVELOPERS.md", "README.md");
+    /** The README students get in place of the reference's. */
+    static final String STUDENT_README = "grading/starter-README.md";
     /** A module's catalogue of mistake patches (.ci/check-mistakes), never copied. */
     private static final String MISTAKES = "mistakes";
     /** Never copied, wherever they are. */
@@ -37,18 +51,32 @@ public final class StarterGenerator {
     private int regions;
     private int solutionFiles;
     private int hiddenFiles;
+    private final int checkpoint;
+    private final List<String> solvedModules;
 
     StarterGenerator(Path root, Path out) {
+        this(root, out, 1);
+    }
+
+    StarterGenerator(Path root, Path out, int checkpoint) {
         this.root = root;
         this.out = out;
+        this.checkpoint = checkpoint;
+        List<String> graded = CourseModules.list(root).stream()
+                .filter(module -> CourseModules.declaredPoints(root.resolve(module)) > 0).toList();
+        if (checkpoint < 1 || checkpoint > graded.size() + 1) {
+            throw new IllegalStateException("checkpoint " + checkpoint + " does not exist: the course has "
+                    + graded.size() + " graded steps " + graded + " (1 = nothing solved)");
+        }
+        this.solvedModules = graded.subList(0, checkpoint - 1);
     }
 
     public static void main(String[] args) throws IOException {
         Arguments arguments = Arguments.parse(args);
         Path root = arguments.path("--root");
-        Path out = arguments.path("--out");
+        Path out = arguments.pathFromCwd("--out");
         try {
-            new StarterGenerator(root, out).generate();
+            new StarterGenerator(root, out, Integer.parseInt(arguments.text("--checkpoint", "1"))).generate();
         } catch (SolutionMarkers.MarkerException | IllegalStateException problem) {
             System.err.println("starter: " + problem.getMessage());
             System.exit(1);
@@ -60,11 +88,17 @@ public final class StarterGenerator {
         try (Stream<Path> top = Files.list(root)) {
             for (Path file : top.filter(Files::isRegularFile).sorted().toList()) {
                 String name = file.getFileName().toString();
-                if (!name.startsWith(".") || name.equals(".gitignore") || name.equals(".gitattributes")) {
+                if ((!name.startsWith(".") || name.equals(".gitignore") || name.equals(".gitattributes"))
+                        && !INSTRUCTOR_FILES.contains(name)) {
                     copy(file);
                 }
             }
         }
+        Path readme = root.resolve(STUDENT_README);
+        if (!Files.isRegularFile(readme)) {
+            throw new IllegalStateException("the student README " + readme + " is missing");
+        }
+        Files.writeString(out.resolve("README.md"), Files.readString(readme, StandardCharsets.UTF_8), StandardCharsets.UTF_8);
         for (String folder : ROOT_FOLDERS.stream().sorted().toList()) {
             copyTree(root.resolve(folder));
         }
@@ -72,8 +106,13 @@ public final class StarterGenerator {
             copyTree(root.resolve(module));
         }
         Files.writeString(out.resolve(STAMP), "Generated from the reference by StarterGenerator; safe to delete.\n");
-        System.out.printf("starter written to %s: %d files, %d solution regions stubbed, %d solution files and %d hidden test files left out%n",
-                out, copied, regions, solutionFiles, hiddenFiles);
+        List<String> problems = new ArrayList<>(StarterChecks.hiddenTestsShipped(out));
+        problems.addAll(StarterChecks.brokenLinks(out));
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("this starter must not reach students:\n  " + String.join("\n  ", problems));
+        }
+        System.out.printf("starter (checkpoint %d%s) written to %s: %d files, %d solution regions stubbed, %d solution files and %d hidden test files left out%n",
+                checkpoint, solvedModules.isEmpty() ? "" : ", solved: " + solvedModules, out, copied, regions, solutionFiles, hiddenFiles);
     }
 
     /** An earlier starter is replaced; any other non-empty folder is refused, never deleted. */
@@ -119,6 +158,9 @@ public final class StarterGenerator {
             return false; // <module>/mistakes/*.patch are diffs of the reference: they would give it away
         }
         String name = file.getFileName().toString();
+        if (name.matches("instructors.*\\.md")) {
+            return false; // docs/instructors.md and any instructors-*.md beside it
+        }
         return !name.endsWith(".class") && !name.endsWith(".iml") && !name.endsWith(".log");
     }
 
@@ -141,7 +183,14 @@ public final class StarterGenerator {
             hiddenFiles++;
             return;
         }
-        SolutionMarkers.Stubbed stubbed = SolutionMarkers.stub(source, label);
+        if (solvedModules.contains(relative.getName(0).toString())) {
+            SolutionMarkers.stub(source, label); // markers still checked
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, source, StandardCharsets.UTF_8);
+            copied++;
+            return;
+        }
+        SolutionMarkers.Stubbed stubbed = SolutionMarkers.stub(source, label, checkpoint);
         regions += stubbed.regions();
         Files.createDirectories(target.getParent());
         Files.writeString(target, stubbed.text(), StandardCharsets.UTF_8);

@@ -67,13 +67,50 @@ class SolutionMarkersTest {
     }
 
     @Test
-    @DisplayName("SOLUTION FILE and @Hidden files are recognised; a bare HIDDEN FILE comment is refused")
+    @DisplayName("SOLUTION FILE and Hidden-annotated files are recognised; a bare HIDDEN FILE comment is refused")
     void wholeFileMarkers() {
         assertThat(SolutionMarkers.isSolutionFile(lines(SolutionMarkers.SOLUTION_FILE, "package a;"))).isTrue();
         assertThat(SolutionMarkers.isSolutionFile("package a; // not " + SolutionMarkers.SOLUTION_FILE)).isFalse();
         assertThat(SolutionMarkers.isHiddenTest(lines("@" + "Hidden", "class T {}"), "T.java")).isTrue();
         assertThat(SolutionMarkers.isHiddenTest("class T {}", "T.java")).isFalse();
         assertThatThrownBy(() -> SolutionMarkers.isHiddenTest(lines(SolutionMarkers.HIDDEN_FILE, "class T {}"), "T.java"))
-                .hasMessageContaining("@dev.httpfromscratch.testkit.Hidden");
+                .hasMessageContaining("testkit." + "Hidden");
+    }
+
+    @Test
+    @DisplayName("a hidden test is found wherever the annotation stands on its line, but not in a // comment")
+    void hiddenAnywhereOnTheLine() {
+        String hidden = "@" + "Hidden";
+        assertThat(SolutionMarkers.isHiddenTest(lines(hidden + " @DisplayName(\"x\")", "class T {}"), "T.java")).isTrue();
+        assertThat(SolutionMarkers.isHiddenTest(lines("@DisplayName(\"x\") " + hidden, "class T {}"), "T.java")).isTrue();
+        assertThat(SolutionMarkers.isHiddenTest(lines("@dev.httpfromscratch.testkit." + "Hidden class T {}"), "T.java")).isTrue();
+        assertThat(SolutionMarkers.isHiddenTest(lines("// not " + hidden, "class T {}"), "T.java")).isFalse();
+    }
+
+    @Test
+    @DisplayName("a catch-up starter keeps the reference code of regions whose stub names an earlier step")
+    void earlierStepsSolved() {
+        String reference = lines(
+                "void loop() {",
+                "    " + BEGIN,
+                "    " + STUB + " throw new UnsupportedOperationException(\"Step 1: the loop (docs/01.md)\");",
+                "    while (true) { }",
+                "    " + END,
+                "}",
+                "void parse() {",
+                "    " + BEGIN,
+                "    " + STUB + " throw new UnsupportedOperationException(\"Step 3: parse (docs/03.md)\");",
+                "    return;",
+                "    " + END,
+                "}");
+        SolutionMarkers.Stubbed atCheckpoint3 = SolutionMarkers.stub(reference, "Both.java", 3);
+        assertThat(atCheckpoint3.text()).isEqualTo(lines(
+                "void loop() {",
+                "    while (true) { }",
+                "}",
+                "void parse() {",
+                "    throw new UnsupportedOperationException(\"Step 3: parse (docs/03.md)\");",
+                "}"));
+        assertThat(atCheckpoint3.regions()).as("regions still stubbed").isEqualTo(1);
     }
 }

@@ -92,6 +92,7 @@ public record ScoreReport(String module, List<GradedTest> tests, double seconds)
                     .append(", \"output\": ").append(Json.string(shortened(test.message())))
                     .append(", \"tags\": [").append(Json.string(module)).append(']')
                     .append(", \"visibility\": ").append(Json.string(gradescopeVisibility(test)))
+                    .append(", \"extra_data\": {\"test\": ").append(Json.string(test.location())).append('}')
                     .append('}');
         }
         return json.append("\n  ]\n}\n").toString();
