@@ -21,7 +21,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * The floor: the least a Java NIO server can do per request on this machine. One acceptor thread
+ * The floor: the least a Java NIO server can do per request on a given machine. One acceptor thread
  * ({@code accept()} blocking) deals connections round-robin to {@code --reactors} threads, each
  * with its own {@link Selector} (an epoll fd); a reactor reads whatever arrived, counts the
  * {@code \r\n\r\n} that end request heads, and writes that many copies of one pre-encoded response.

@@ -112,20 +112,25 @@ final class Acceptor implements Runnable {
                 refuse(channel, "The server has " + context.config.maxConnections() + " connections open; try again shortly.");
                 continue;
             }
-            context.openConnections.incrementAndGet(); // only this thread adds, so check-then-add cannot overshoot
-            try {
-                channel.configureBlocking(false);
-                channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // responses leave at once, no Nagle delay
-                boolean adopted = loops[next].adopt(channel);
-                next = next + 1 == loops.length ? 0 : next + 1;
-                if (!adopted) {
-                    context.openConnections.decrementAndGet();
-                    refuse(channel, "The server is shutting down; try again shortly.");
-                }
-            } catch (IOException | RuntimeException failed) {
+            handOff(channel);
+        }
+    }
+
+    /** Gives the connection to the next event loop, round-robin; a loop that is not running gets none. */
+    private void handOff(SocketChannel channel) {
+        context.openConnections.incrementAndGet(); // only this thread adds, so check-then-add cannot overshoot
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // responses leave at once, no Nagle delay
+            boolean adopted = loops[next].adopt(channel);
+            next = next + 1 == loops.length ? 0 : next + 1;
+            if (!adopted) {
                 context.openConnections.decrementAndGet();
-                closeQuietly(channel);
+                refuse(channel, "The server is shutting down; try again shortly.");
             }
+        } catch (IOException | RuntimeException failed) {
+            context.openConnections.decrementAndGet();
+            closeQuietly(channel);
         }
     }
 
@@ -141,20 +146,7 @@ final class Acceptor implements Runnable {
             listeningChannel.configureBlocking(false); // no thread blocks in accept() now: this one is it
             SocketChannel channel;
             while ((channel = listeningChannel.accept()) != null) {
-                context.openConnections.incrementAndGet();
-                try {
-                    channel.configureBlocking(false);
-                    // served like any other: the loops drain after the port closed
-                    boolean adopted = loops[next].adopt(channel);
-                    next = next + 1 == loops.length ? 0 : next + 1;
-                    if (!adopted) {
-                        context.openConnections.decrementAndGet();
-                        refuse(channel, "The server is shutting down; try again shortly.");
-                    }
-                } catch (IOException | RuntimeException failed) {
-                    context.openConnections.decrementAndGet();
-                    closeQuietly(channel);
-                }
+                handOff(channel); // served like any other: the loops drain after the port closed
             }
         } catch (IOException | RuntimeException failed) {
             // the socket is closed below either way

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * OutOfMemoryError after a few dozen; this one holds what arrived, keeps answering GET / and
  * /health, and after the clients leave its heap is back where it started.
  *
- * <p>Default: {@code smallheap.clients} = 2,500 (both ends live on this machine: 5,000
+ * <p>Default: {@code smallheap.clients} = 2,500 (both ends live on one machine: 5,000
  * descriptors, a few seconds) and {@code smallheap.xmx} = 64m; the figures of chapter 07 come
  * from other values of both. The process runs as in production, with -XX:+ExitOnOutOfMemoryError.
  */
