@@ -444,16 +444,22 @@ class MultiplexingServerTest {
         int count = 20;
         try (RunningServer server = start(ServerType.SELECTOR)) {
             EventLoopServer loop = (EventLoopServer) server.server();
+            CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch held = new CountDownLatch(1);
             // Keep the loop thread busy while the clients connect: the kernel completes their
             // handshakes and queues them in the backlog, so the next select() finds all of them.
+            // The clients connect only once the loop is inside the task: a client that connected
+            // before would be accepted in a wake-up of its own.
             loop.execute(() -> {
+                holding.countDown();
                 try {
                     held.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                 }
             });
+            assertThat(holding.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("the loop ran a task given to execute() (the wake-up task queue is written for you)").isTrue();
             try (ConnectionGroup clients = ConnectionGroup.open(server.port(), count)) {
                 held.countDown();
                 long end = System.nanoTime() + DEADLINE.toNanos();
