@@ -128,6 +128,12 @@ public final class SubmissionScore {
         }
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        // A test's captured output lands in the report as one text node, and a student's code can
+        // print megabytes: the JDK's default cap (100,000 characters per entity, the document
+        // included) would make the grader fail instead of the student's test. With no DOCTYPE
+        // allowed there are no entities to expand, so lifting the size caps opens no XML bomb.
+        factory.setAttribute("jdk.xml.maxGeneralEntitySizeLimit", "0");
+        factory.setAttribute("jdk.xml.totalEntitySizeLimit", "0");
         for (Path file : files) {
             NodeList testcases = factory.newDocumentBuilder().parse(file.toFile()).getElementsByTagName("testcase");
             for (int i = 0; i < testcases.getLength(); i++) {

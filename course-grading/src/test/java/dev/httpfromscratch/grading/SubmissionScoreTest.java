@@ -35,6 +35,16 @@ class SubmissionScoreTest {
     }
 
     @Test
+    @DisplayName("a report whose captured output runs to megabytes is still read")
+    void hugeCapturedOutput() throws Exception {
+        Map<String, List<SubmissionScore.Case>> cases = surefire("<testcase name=\"parsesOneByteAtATime\" "
+                + "classname=\"dev.httpfromscratch.step3.RequestParserTest\" time=\"0.1\"><system-out><![CDATA["
+                + "x".repeat(2_500_000) + "]]></system-out></testcase>");
+        assertThat(cases.get("RequestParserTest.parsesOneByteAtATime")).as("the test case behind 2.5 MB of output").hasSize(1);
+        assertThat(cases.get("RequestParserTest.parsesOneByteAtATime").get(0).passed()).isTrue();
+    }
+
+    @Test
     @DisplayName("a parameterized test earns its points only when every run passed, and lists the runs that failed")
     void everyRunMustPass() throws Exception {
         Map<String, List<SubmissionScore.Case>> cases = surefire(
