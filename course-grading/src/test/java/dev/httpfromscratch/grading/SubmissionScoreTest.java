@@ -35,13 +35,13 @@ class SubmissionScoreTest {
     }
 
     @Test
-    @DisplayName("a report whose captured output runs to megabytes is still read")
-    void hugeCapturedOutput() throws Exception {
+    @DisplayName("a report with a failure message of megabytes (escaped quotes and all) is still read")
+    void hugeFailureMessage() throws Exception {
         Map<String, List<SubmissionScore.Case>> cases = surefire("<testcase name=\"parsesOneByteAtATime\" "
-                + "classname=\"dev.httpfromscratch.step3.RequestParserTest\" time=\"0.1\"><system-out><![CDATA["
-                + "x".repeat(2_500_000) + "]]></system-out></testcase>");
-        assertThat(cases.get("RequestParserTest.parsesOneByteAtATime")).as("the test case behind 2.5 MB of output").hasSize(1);
-        assertThat(cases.get("RequestParserTest.parsesOneByteAtATime").get(0).passed()).isTrue();
+                + "classname=\"dev.httpfromscratch.step3.RequestParserTest\" time=\"0.1\"><failure message=\""
+                + "request: &quot;GET / HTTP/1.1&quot;&#10;".repeat(60_000) + "\" type=\"java.lang.AssertionError\"/></testcase>");
+        assertThat(cases.get("RequestParserTest.parsesOneByteAtATime")).as("the test case behind a 2 MB message").hasSize(1);
+        assertThat(cases.get("RequestParserTest.parsesOneByteAtATime").get(0).passed()).isFalse();
     }
 
     @Test

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -149,12 +148,14 @@ class RollingRestartTest {
             running.set(false);
             assertThat(clientsDone.await(RawConnection.DEFAULT_DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("the clients stopped").isTrue();
             String errorLog = read(prefix.resolve("error.log"));
-            assertThat(List.copyOf(failures)).as("requests that failed through nginx during the rolling restart (%d GETs, %d POSTs sent); nginx's errors:%n%s",
-                    gets.get(), posts.get(), String.join("\n", errorLog.lines().filter(line -> line.contains("[error]")).toList())).isEmpty();
+            // At most ten of each in the message: a broken drain fails thousands of requests.
+            assertThat(failures.size()).as("requests that failed through nginx during the rolling restart (%d GETs, %d POSTs sent); the first:%n%s%nnginx's first errors:%n%s",
+                    gets.get(), posts.get(), String.join("\n", failures.stream().limit(10).toList()),
+                    String.join("\n", errorLog.lines().filter(line -> line.contains("[error]")).limit(10).toList())).isZero();
             assertThat(gets.get()).as("GETs sent").isPositive();
             assertThat(posts.get()).as("POSTs sent").isPositive();
-            assertThat(errorLog.lines().filter(line -> line.contains("recv() failed") || line.contains("prematurely closed")).toList())
-                    .as("nginx's error log: an upstream connection closed under a request").isEmpty();
+            assertThat(errorLog.lines().filter(line -> line.contains("recv() failed") || line.contains("prematurely closed")).limit(10).toList())
+                    .as("nginx's error log: an upstream connection closed under a request (the first ten)").isEmpty();
         } finally {
             running.set(false);
             clientsDone.await(RawConnection.DEFAULT_DEADLINE.toSeconds(), TimeUnit.SECONDS);
