@@ -2,6 +2,7 @@ package dev.httpfromscratch.server;
 
 import dev.httpfromscratch.step3.HttpRequest;
 import dev.httpfromscratch.step3.HttpResponse;
+import dev.httpfromscratch.step3.HttpSyntax;
 import dev.httpfromscratch.step3.ParseResult;
 import dev.httpfromscratch.step3.RequestHead;
 import dev.httpfromscratch.step3.RequestParser;
@@ -29,24 +30,6 @@ import java.util.ArrayDeque;
  * buffers, not the server's heap.
  */
 final class Connection {
-
-    /** What the connection waits for; each phase has its own timeout (ServerConfig). */
-    enum Phase {
-        /** Between requests: the idle keep-alive timeout. */
-        IDLE("idle"),
-        /** Some bytes of a request, not yet its whole header section: the header deadline. */
-        HEADER("header"),
-        /** The head is complete and the body is arriving: the body deadline. */
-        BODY("body"),
-        /** A response is waiting for the client to read: the write timeout. */
-        WRITE("write");
-
-        final String label;
-
-        Phase(String label) {
-            this.label = label;
-        }
-    }
 
     /** Stop parsing pipelined requests once this many response bytes are waiting for the client. */
     static final int MAX_PENDING_OUTPUT = 256 * 1024;
@@ -96,10 +79,6 @@ final class Connection {
 
     void register(SelectionKey registered) {
         this.key = registered;
-    }
-
-    boolean isClosed() {
-        return closed;
     }
 
     long deadline() {
@@ -243,10 +222,35 @@ final class Connection {
             status = FixedResponses.status();
         } else {
             HttpResponse response = context.router.respond(request);
-            send(context.writer.encode(response, head, close), false);
+            byte[] bytes = encodeOrFail(response, request, head, close);
+            if (bytes == null) {
+                close = true;
+                response = UNSENDABLE;
+                bytes = context.writer.encode(response, head, true);
+            }
+            send(bytes, false);
             status = response.status();
         }
         finishRequest(method, status, target, request.version(), close);
+    }
+
+    private static final HttpResponse UNSENDABLE =
+            HttpResponse.error(500, "The server built a response it cannot send; the failure was logged.");
+
+    /**
+     * The bytes of a handler's response, or null when the writer refuses it: a handler built a
+     * header field with CR or LF in it, and sending it would split the response in two. That is
+     * the server's bug, not the client's: the caller answers 500 and closes, as step 4 does, and
+     * the responses already answered for this read still go out.
+     */
+    private byte[] encodeOrFail(HttpResponse response, HttpRequest request, boolean head, boolean close) {
+        try {
+            return context.writer.encode(response, head, close);
+        } catch (IllegalArgumentException unsendable) {
+            context.console.println("final-server: the handler for " + HttpSyntax.shorten(request.method()) + " "
+                    + HttpSyntax.shorten(request.path()) + " built an unsendable response: " + unsendable.getMessage());
+            return null;
+        }
     }
 
     /** The parser refused the request: answer with its status and reason, then close (the framing is lost). */

@@ -3,10 +3,6 @@ package dev.httpfromscratch.server;
 import dev.httpfromscratch.step3.HttpResponse;
 import dev.httpfromscratch.step3.ResponseWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * The responses to GET / and GET /health, encoded once, with only their Date value rewritten
@@ -25,8 +21,6 @@ import java.util.Locale;
 final class FixedResponses {
     /** IMF-fixdate (RFC 9110 §5.6.7) is always 29 characters: "Sun, 06 Nov 1994 08:49:37 GMT". */
     private static final int DATE_LENGTH = 29;
-    private static final DateTimeFormatter IMF_FIXDATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static final byte[] DATE_FIELD = "\r\nDate: ".getBytes(StandardCharsets.US_ASCII);
 
     /** [route][HEAD?][close?]: route 0 is GET /, 1 is GET /health. */
@@ -68,7 +62,7 @@ final class FixedResponses {
             return;
         }
         currentSecond = second;
-        byte[] date = IMF_FIXDATE.format(Instant.ofEpochSecond(second)).getBytes(StandardCharsets.US_ASCII);
+        byte[] date = ResponseWriter.imfFixdate(second).getBytes(StandardCharsets.US_ASCII);
         if (date.length != DATE_LENGTH) {
             throw new IllegalStateException("an IMF-fixdate is 29 bytes, not " + date.length);
         }
