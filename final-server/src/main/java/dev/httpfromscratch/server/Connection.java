@@ -194,12 +194,10 @@ final class Connection {
             return true; // the body is already here: no need to invite it
         }
         HttpRequest probe = head.withBody(EMPTY);
-        String allowed = context.router.allowedMethods(probe.path());
-        boolean routed = java.util.Arrays.asList(allowed.split(", ")).contains(head.method());
-        if (!routed) {
+        if (!context.routes.accepts(head.method(), probe.path())) {
             // The final answer instead of 100: the router's own 404/405, then close, because
             // the client may send the body anyway and it would be read as the next request.
-            HttpResponse response = context.router.respond(probe);
+            HttpResponse response = context.routes.respond(probe);
             send(context.writer.encode(response, false, true), false);
             finishRequest(head.method(), response.status(), head.target(), head.version(), true);
             return false;
@@ -210,18 +208,20 @@ final class Connection {
 
     private static final byte[] EMPTY = new byte[0];
 
-    /** Answers one complete request: the pre-encoded bytes for GET / and /health, the router for the rest. */
+    /** Answers one complete request: a constant route's pre-encoded bytes, else the router's response. */
     private void respond(HttpRequest request) {
-        boolean close = request.wantsClose() || context.draining;
+        boolean draining = context.draining;
+        boolean close = request.wantsClose() || draining;
         String method = request.method();
         boolean head = method.equals("HEAD");
         String target = request.target();
         int status;
-        if ((head || method.equals("GET")) && (target.equals("/") || (target.equals("/health") && !context.draining))) {
-            send(loop.fixedResponses().get(target.equals("/") ? FixedResponses.ROOT : FixedResponses.HEALTH, head, close), true);
-            status = FixedResponses.status();
+        FixedResponses.Answer fixed = loop.fixedResponses().find(method, target, draining);
+        if (fixed != null) {
+            send(fixed.bytes(head, close), true);
+            status = fixed.status;
         } else {
-            HttpResponse response = context.router.respond(request);
+            HttpResponse response = context.routes.respond(request);
             byte[] bytes = encodeOrFail(response, request, head, close);
             if (bytes == null) {
                 close = true;
