@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
 /**
  * The routes of the final server, declared in one {@link RouteTable}: step 3's {@code GET /} and
  * {@code POST /api}, plus {@code GET /metrics} (the Prometheus exposition), the probes and
- * {@code OPTIONS *} (docs/05-final-server.md, "Routes").
+ * {@code OPTIONS *} (docs/05-final-server.md, "Code: RouteTable and FixedResponses").
  *
  * <p>Probes (docs/05-final-server.md, "Running it in production"): {@code GET /live} (liveness:
  * 200 whenever an event loop answers, draining or not: restarting a draining server helps no one),

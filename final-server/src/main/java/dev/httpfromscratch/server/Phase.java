@@ -2,8 +2,8 @@ package dev.httpfromscratch.server;
 
 /**
  * What a connection waits for. Each phase has its own timeout ({@link ServerConfig}), and a
- * timeout is counted in the metrics under its phase's label (docs/05-final-server.md, "Limits
- * and timeouts").
+ * timeout is counted in the metrics under its phase's label (docs/05-final-server.md,
+ * "Code: OutputQueue and Deadlines").
  */
 enum Phase {
     /** Between requests: the idle keep-alive timeout. */

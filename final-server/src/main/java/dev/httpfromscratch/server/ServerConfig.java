@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * Every limit and timeout of the final server, in one place, with its default
- * (docs/05-final-server.md, "Limits"). Each bound answers one way a client can make the server
+ * (docs/05-final-server.md, "Limits and timeouts (every one, and why)"). Each bound answers one way a client can make the server
  * spend memory, file descriptors or time it did not agree to spend.
  *
  * @param port            TCP port; 0 lets the kernel pick one
