@@ -2,7 +2,7 @@ package dev.httpfromscratch.server;
 
 /**
  * One connection's clock: the {@link Phase} it is in and the moment that phase runs out
- * (docs/05-final-server.md, "Code: OutputQueue and Deadlines"). The event loop's sweep compares
+ * (docs/05-final-server.md, "Code: Deadlines.enter and EventLoop.sweep"). The event loop's sweep compares
  * {@link #deadline()} with its clock; nothing here reads a clock itself, so a test moves time by
  * passing a larger {@code now}.
  *
@@ -55,6 +55,8 @@ final class Deadlines {
      * on, such as header bytes trickling in, keeps its deadline).
      */
     void enter(Phase next, long completedRequests, long now) {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Final server: start the new phase's timeout when the phase changed or a new request began, else keep the deadline (docs/05-final-server.md, 'Code: Deadlines.enter and EventLoop.sweep')");
         if (next == phase && completedRequests == requestsAtPhaseStart) {
             return;
         }
@@ -66,6 +68,7 @@ final class Deadlines {
             case BODY -> bodyNanos;
             case WRITE -> writeNanos;
         };
+        // END SOLUTION
     }
 
     /** The client took some of its output: in the write phase, the stall timer starts again. */

@@ -15,7 +15,7 @@ import java.util.function.IntConsumer;
 
 /**
  * One event-loop thread: a {@link Selector} (an epoll instance on Linux) and the connections it
- * owns, from the acceptor's hand-off to their close (docs/05-final-server.md, "Code: Acceptor, EventLoop, FinalServer").
+ * owns, from the acceptor's hand-off to their close (docs/05-final-server.md, "Code: EventLoop.adopt").
  *
  * <p>Step 4 taught the loop with one thread; the final server runs N of them, one per processor
  * by default, and never lets two threads touch one connection. The only thing that crosses
@@ -100,12 +100,15 @@ final class EventLoop implements Runnable {
      * sees {@code running == false} here and takes the channel back (whoever removes it first).
      */
     boolean adopt(SocketChannel channel) {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Final server: hand the connection to this loop's thread and wake its selector, or refuse it when the loop is not running (docs/05-final-server.md, 'Code: EventLoop.adopt')");
         newConnections.add(channel);
         if (!running && newConnections.remove(channel)) {
             return false;
         }
         selector.wakeup(); // epoll_wait returns at once, so the connection does not wait for a timeout
         return true;
+        // END SOLUTION
     }
 
     @Override
@@ -213,6 +216,8 @@ final class EventLoop implements Runnable {
 
     /** Expires every connection whose deadline passed (a scan: thousands of connections cost microseconds). */
     private void sweep() {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Final server: expire every connection whose deadline has passed, a failure costing only that connection (docs/05-final-server.md, 'Code: Deadlines.enter and EventLoop.sweep')");
         for (Connection connection : connections) {
             if (now - connection.deadline() >= 0) {
                 due.add(connection);
@@ -226,6 +231,7 @@ final class EventLoop implements Runnable {
             }
         }
         due.clear();
+        // END SOLUTION
     }
 
     /** Called once by Connection.close(), through {@link LoopResources#closed()}. */

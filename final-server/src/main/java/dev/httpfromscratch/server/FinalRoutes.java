@@ -1,5 +1,6 @@
 package dev.httpfromscratch.server;
 
+import dev.httpfromscratch.step3.HttpRequest;
 import dev.httpfromscratch.step3.HttpResponse;
 import dev.httpfromscratch.step3.Router;
 import dev.httpfromscratch.step3.Routes;
@@ -9,7 +10,7 @@ import java.util.function.BooleanSupplier;
 /**
  * The routes of the final server, declared in one {@link RouteTable}: step 3's {@code GET /} and
  * {@code POST /api}, plus {@code GET /metrics} (the Prometheus exposition), the probes and
- * {@code OPTIONS *} (docs/05-final-server.md, "Code: RouteTable and FixedResponses").
+ * {@code OPTIONS *} (docs/05-final-server.md, "Written for you").
  *
  * <p>Probes (docs/05-final-server.md, "Running it in production"): {@code GET /live} (liveness:
  * 200 whenever an event loop answers, draining or not: restarting a draining server helps no one),
@@ -28,10 +29,7 @@ final class FinalRoutes {
     static RouteTable create(ServerMetrics metrics, BooleanSupplier draining, Duration metricsMaxAge) {
         CachedExposition expositions = new CachedExposition(metrics, metricsMaxAge);
         Router router = Routes.step3()
-                .get("/metrics", request -> {
-                    ServerMetrics.Exposition exposition = expositions.get(request.header("Accept"));
-                    return HttpResponse.of(200, exposition.contentType(), exposition.body());
-                })
+                .get("/metrics", request -> metricsPage(expositions, request))
                 .get("/ready", request -> draining.getAsBoolean() ? shuttingDown() : health())
                 .get("/live", request -> health())
                 // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7, RFC 9112 §3.2.4):
@@ -40,6 +38,18 @@ final class FinalRoutes {
         return new RouteTable(router, draining)
                 .constant("/", Routes.root())
                 .constantUntilDraining("/health", health(), request -> shuttingDown());
+    }
+
+    /**
+     * GET /metrics: the registry in the text format Prometheus reads, or in OpenMetrics when the
+     * scraper's {@code Accept} asks for it; rendered at most once per interval ({@link CachedExposition}).
+     */
+    static HttpResponse metricsPage(CachedExposition expositions, HttpRequest request) {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Final server: answer GET /metrics with the exposition in the format the Accept field asks for (docs/05-final-server.md, 'Code: Recorder.request and FinalRoutes.metricsPage')");
+        ServerMetrics.Exposition exposition = expositions.get(request.header("Accept"));
+        return HttpResponse.of(200, exposition.contentType(), exposition.body());
+        // END SOLUTION
     }
 
     /** Paths that operators' machinery asks, not users: counted, but kept out of the latency histogram. */

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * One event loop's pre-encoded answers to the constant routes of the {@link RouteTable}
  * (GET / and GET /health), with only their Date value rewritten once a second
- * (docs/05-final-server.md, "Code: RouteTable and FixedResponses").
+ * (docs/05-final-server.md, "Written for you").
  *
  * <p>Most of what a server sends for a constant route never changes: the status line, Server,
  * Content-Type, Content-Length, the body. Encoding it per request means building a String,

@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
 
 /**
  * What one connection still owes its client, and the rule for the event loop's shared write
- * buffer (docs/05-final-server.md, "Code: OutputQueue and Deadlines").
+ * buffer (docs/05-final-server.md, "Written for you").
  *
  * <p>The shared-buffer rule: the loop lends every connection the same 64 KiB direct buffer during
  * that connection's turn only. Responses go into it while it has room (so ten pipelined answers

@@ -3,7 +3,7 @@ package dev.httpfromscratch.server;
 /**
  * What a connection waits for. Each phase has its own timeout ({@link ServerConfig}), and a
  * timeout is counted in the metrics under its phase's label (docs/05-final-server.md,
- * "Code: OutputQueue and Deadlines").
+ * "Code: Deadlines.enter and EventLoop.sweep").
  */
 enum Phase {
     /** Between requests: the idle keep-alive timeout. */

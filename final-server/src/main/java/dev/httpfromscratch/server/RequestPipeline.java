@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 
 /**
  * One connection's requests and responses, without the socket (docs/05-final-server.md,
- * "Code: RequestPipeline"): bytes in, encoded responses out into an {@link OutputQueue}, and the
+ * "Code: RequestPipeline.process"): bytes in, encoded responses out into an {@link OutputQueue}, and the
  * decision whether the connection stays open after them.
  *
  * <p>Per read it answers every complete request in the bytes (pipelining: several per read, in
@@ -136,6 +136,8 @@ final class RequestPipeline {
      * pipelined requests behind are not run, counted or logged).
      */
     private void process(ByteBuffer input, long now) {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Final server: answer every complete request in the input, in order, until it is used up, the output is full or the connection closes (docs/05-final-server.md, 'Code: RequestPipeline.process')");
         while (input.hasRemaining() && !closing && !output.isBroken()) {
             if (output.isFull()) {
                 stash(input);
@@ -160,6 +162,7 @@ final class RequestPipeline {
                 return;
             }
         }
+        // END SOLUTION
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * Every route of the final server in one place (docs/05-final-server.md, "Code: RouteTable and FixedResponses"): step 3's
+ * Every route of the final server in one place (docs/05-final-server.md, "Written for you"): step 3's
  * {@link Router} answers each request, and the routes whose answer never changes are declared
  * here once, as constants, so that each event loop can keep their bytes pre-encoded
  * ({@link FixedResponses}) and the connection never has to know a path.

@@ -2,6 +2,7 @@ package dev.httpfromscratch.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.httpfromscratch.testkit.Points;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ class DeadlinesTest {
     }
 
     @Test
+    @Points(2)
     @DisplayName("the header timeout is a deadline: bytes trickling in (the same phase, again and again) do not move it")
     void headerDeadlineIsNotASilenceTimer() {
         Deadlines deadlines = new Deadlines(CONFIG, T0);
@@ -40,6 +42,7 @@ class DeadlinesTest {
     }
 
     @Test
+    @Points(2)
     @DisplayName("each phase has its own timeout, and a new request in the same phase starts it again")
     void phasesAndNewRequests() {
         Deadlines deadlines = new Deadlines(CONFIG, T0);
@@ -52,6 +55,7 @@ class DeadlinesTest {
     }
 
     @Test
+    @Points(1)
     @DisplayName("the write timeout is a stall timer: progress restarts it, no progress lets it run out")
     void writeStallTimer() {
         Deadlines deadlines = new Deadlines(CONFIG, T0);
@@ -65,6 +69,7 @@ class DeadlinesTest {
     }
 
     @Test
+    @Points(1)
     @DisplayName("progress outside the write phase moves nothing; a lingering close lasts 2 s at most")
     void progressElsewhereAndLinger() {
         Deadlines deadlines = new Deadlines(CONFIG, T0);

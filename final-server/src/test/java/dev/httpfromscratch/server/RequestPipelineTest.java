@@ -3,6 +3,7 @@ package dev.httpfromscratch.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httpfromscratch.step3.ResponseWriter;
+import dev.httpfromscratch.testkit.Points;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -98,6 +99,7 @@ class RequestPipelineTest {
     }
 
     @Test
+    @Points(2)
     @DisplayName("three pipelined requests in one read: three responses in order, the connection kept")
     void pipelined() {
         pipeline(TestServers.config());
@@ -109,6 +111,7 @@ class RequestPipelineTest {
     }
 
     @Test
+    @Points(2)
     @DisplayName("Connection: close answers that request, then nothing more: the requests behind it are not run")
     void closeStopsThePipeline() {
         pipeline(TestServers.config());
@@ -119,6 +122,7 @@ class RequestPipelineTest {
     }
 
     @Test
+    @Points(1)
     @DisplayName("HTTP/1.0 without keep-alive closes; a rejected request answers its 4xx and closes")
     void http10AndRejection() {
         pipeline(TestServers.config());
@@ -133,6 +137,7 @@ class RequestPipelineTest {
     }
 
     @Test
+    @Points(2)
     @DisplayName("a request cut across reads waits in the parser; its duration runs from its first byte, on the pipeline's clock")
     void partialRequestAndDuration() {
         pipeline(TestServers.config());
@@ -147,6 +152,7 @@ class RequestPipelineTest {
     }
 
     @Test
+    @Points(1)
     @DisplayName("Expect: 100-continue: 100 for a routed request, the final 404 and a close for an unrouted one")
     void expectContinue() {
         pipeline(TestServers.config());
@@ -164,6 +170,7 @@ class RequestPipelineTest {
     }
 
     @Test
+    @Points(2)
     @DisplayName("backpressure: a client that does not read stops the pipeline; once it reads, the rest is answered in order")
     void backpressure() {
         pipeline(TestServers.config());
@@ -188,6 +195,7 @@ class RequestPipelineTest {
     }
 
     @Test
+    @Points(1)
     @DisplayName("a write that fails (the client left) stops the pipeline: the requests behind are not run")
     void brokenPipe() {
         pipeline(TestServers.config());
@@ -202,6 +210,7 @@ class RequestPipelineTest {
     }
 
     @Test
+    @Points(1)
     @DisplayName("a timed-out request gets 408 and the connection closes")
     void timeout() {
         pipeline(TestServers.config());
