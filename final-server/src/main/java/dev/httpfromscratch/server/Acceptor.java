@@ -12,7 +12,7 @@ import java.nio.channels.SocketChannel;
 
 /**
  * The acceptor thread: {@code accept()} in a loop on the listening socket, and each new
- * connection handed to the next event loop, round robin (docs/05-final-server.md, "Code: Acceptor").
+ * connection handed to the next event loop, round robin (docs/05-final-server.md, "Code: EventLoop.adopt").
  *
  * <p>Why a thread of its own, blocking in accept(): accepting is cheap and rare compared to
  * reading and writing, and a dedicated thread keeps it off the loops' hot path. It is also where

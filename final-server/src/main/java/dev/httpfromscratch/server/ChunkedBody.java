@@ -54,7 +54,6 @@ public final class ChunkedBody implements BodyDecoder {
     private int trailerBytes;
     private int trailerLineBytes;
     private boolean trailerLineHasColon;
-    private boolean lastChunk;
 
     /** A decoder whose memory no budget bounds beyond the body limit (for tests of the coding alone). */
     public ChunkedBody(ParserLimits limits) {
@@ -169,7 +168,6 @@ public final class ChunkedBody implements BodyDecoder {
     /** The size line is complete: start the data, or the trailer section after the last chunk. */
     private void endOfSizeLine() throws RequestRejection {
         if (chunkRemaining == 0) {
-            lastChunk = true;
             state = State.TRAILER;
             return;
         }
@@ -230,10 +228,5 @@ public final class ChunkedBody implements BodyDecoder {
 
     private static String describe(byte b) {
         return b >= 0x21 && b < 0x7f ? "'" + (char) b + "'" : String.format("the byte 0x%02x", b & 0xff);
-    }
-
-    /** True once the zero-size chunk was read (the decoder is in the trailer section or done). */
-    boolean sawLastChunk() {
-        return lastChunk;
     }
 }

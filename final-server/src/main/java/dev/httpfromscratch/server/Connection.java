@@ -1,96 +1,46 @@
 package dev.httpfromscratch.server;
 
-import dev.httpfromscratch.step3.HttpRequest;
-import dev.httpfromscratch.step3.HttpResponse;
-import dev.httpfromscratch.step3.ParseResult;
-import dev.httpfromscratch.step3.RequestHead;
-import dev.httpfromscratch.step3.RequestParser;
-import dev.httpfromscratch.step3.ResponseWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayDeque;
 
 /**
- * One client connection, owned by one {@link EventLoop} for its whole life: its parser, the
- * output it still owes the client, the phase it is in and the deadline of that phase
- * (docs/05-final-server.md, "The connection state machine").
+ * One client connection as its event loop sees it: a socket, and the turns the loop gives it
+ * (docs/05-final-server.md, "The connection state machine"). It ties together the three pieces
+ * that hold the real work, each in its own file:
+ * <ul>
+ *   <li>{@link RequestPipeline}: bytes in, responses out, and whether to keep the connection;</li>
+ *   <li>{@link OutputQueue}: what the client still has to read, and backpressure;</li>
+ *   <li>{@link Deadlines}: the phase the connection is in and when it runs out.</li>
+ * </ul>
+ * What stays here is what needs the socket: reading, the interest set the selector watches
+ * (OP_READ or OP_WRITE), end of stream, the lingering close, and closing.
  *
  * <p>Only the owning loop's thread ever touches a connection, so nothing here is locked or
- * volatile. The loop calls {@link #onReadable}, {@link #onWritable} and {@link #expire}; the
- * connection reads into the loop's shared read buffer, parses, answers each complete request
- * (several per read when the client pipelines) into the loop's shared write buffer, and writes
- * once at the end.
- *
- * <p>Backpressure: while output is waiting for a slow client, the connection stops reading
- * (no OP_READ), and it stops parsing pipelined requests once {@link #MAX_PENDING_OUTPUT} bytes
- * are owed. A client that sends requests without reading the answers fills its own socket
- * buffers, not the server's heap.
+ * volatile. The loop calls {@link #onReadable}, {@link #onWritable} and {@link #expire}; all the
+ * connection knows of the loop is its {@link LoopResources}.
  */
 final class Connection {
-
-    /** What the connection waits for; each phase has its own timeout (ServerConfig). */
-    enum Phase {
-        /** Between requests: the idle keep-alive timeout. */
-        IDLE("idle"),
-        /** Some bytes of a request, not yet its whole header section: the header deadline. */
-        HEADER("header"),
-        /** The head is complete and the body is arriving: the body deadline. */
-        BODY("body"),
-        /** A response is waiting for the client to read: the write timeout. */
-        WRITE("write");
-
-        final String label;
-
-        Phase(String label) {
-            this.label = label;
-        }
-    }
-
-    /** Stop parsing pipelined requests once this many response bytes are waiting for the client. */
-    static final int MAX_PENDING_OUTPUT = 256 * 1024;
-    /** After the last response of a closing connection, how long to read and discard what the client still sends. */
-    static final long LINGER_NANOS = 2_000_000_000L;
-
-    private final EventLoop loop;
-    private final ServerContext context;
+    private final LoopResources loop;
     private final SocketChannel channel;
-    private final RequestParser parser;
-    /** This connection's share of the server's body budget: what its current request body holds. */
-    private final BodyBudget.Account bodyMemory;
-    private final String remoteAddress;
+    private final OutputQueue output;
+    private final RequestPipeline pipeline;
+    private final Deadlines deadlines;
     private SelectionKey key;
-    /** Where this connection sits in its loop's list (for O(1) removal). */
-    int slot = -1;
-
-    private ArrayDeque<ByteBuffer> pendingOutput;
-    private long pendingBytes;
-    /** Input read but not parsed yet because too much output is pending; null almost always. */
-    private ByteBuffer stashedInput;
-
-    private Phase phase = Phase.IDLE;
-    private long deadline;
-    private long completedRequests;
     /** When the acceptor's connection reached this loop: see {@link #mayStillSendItsFirstRequest}. */
     private final long openedAt;
-    private long completedAtPhaseStart;
-    private long requestStart;
-    private boolean headChecked;
-    private boolean closeAfterWrite;
+    /** The last response went out with FIN behind it; what the client still sends is read and dropped. */
     private boolean lingering;
     private boolean closed;
-    /** Response bytes of the current request (interim 100 included), for the access log. */
-    private long bytesForRequest;
 
-    Connection(EventLoop loop, ServerContext context, SocketChannel channel, long now) {
+    Connection(LoopResources loop, ServerContext context, SocketChannel channel, long now) {
         this.loop = loop;
-        this.context = context;
         this.channel = channel;
-        this.bodyMemory = context.bodyBudget.account();
-        this.parser = new RequestParser(context.config.parserLimits(), new RequestFraming(bodyMemory));
-        this.remoteAddress = context.config.accessLog() || context.options.logConnections() ? remoteAddressOf(channel) : "";
-        this.deadline = now + context.config.idleTimeout().toNanos();
+        String remoteAddress = context.config.accessLog() || context.options.logConnections() ? remoteAddressOf(channel) : "";
+        this.output = new OutputQueue(channel, loop.writeBuffer(), loop.metrics());
+        this.pipeline = new RequestPipeline(context, loop, output, System::nanoTime, remoteAddress);
+        this.deadlines = new Deadlines(context.config, now);
         this.openedAt = now;
         if (context.options.logConnections()) {
             loop.accessLog().connected(remoteAddress); // step 1's line, still here at the end of the course (--log-connections on)
@@ -101,12 +51,8 @@ final class Connection {
         this.key = registered;
     }
 
-    boolean isClosed() {
-        return closed;
-    }
-
     long deadline() {
-        return deadline;
+        return deadlines.deadline();
     }
 
     /**
@@ -114,8 +60,7 @@ final class Connection {
      * lingering close (which is still protecting a response already sent from a reset).
      */
     boolean isIdle() {
-        return !closed && !lingering && !closeAfterWrite && phase == Phase.IDLE && pendingOutput == null && stashedInput == null
-                && !parser.hasPartialRequest();
+        return !closed && !lingering && deadlines.phase() == Phase.IDLE && !output.hasPending() && pipeline.isIdle();
     }
 
     /**
@@ -128,7 +73,7 @@ final class Connection {
      * deadline bounds it either way.
      */
     boolean mayStillSendItsFirstRequest(long now) {
-        return completedRequests == 0 && now - openedAt < FIRST_REQUEST_GRACE_NANOS;
+        return pipeline.completedRequests() == 0 && now - openedAt < FIRST_REQUEST_GRACE_NANOS;
     }
 
     private static final long FIRST_REQUEST_GRACE_NANOS = 1_000_000_000L;
@@ -144,12 +89,10 @@ final class Connection {
         }
     }
 
-    // ---- reading -------------------------------------------------------------------------
-
     /** The socket has bytes (or end-of-stream): read once, answer every complete request, write once. */
     void onReadable(long now) {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Final server: read into the loop's buffer, parse and answer every complete request, then flush (docs/05-final-server.md, 'Code: Connection.onReadable')");
+        // STUB: throw new UnsupportedOperationException("Final server: read into the loop's buffer, hand the bytes to the pipeline, then end the turn (docs/05-final-server.md, 'Code: Connection.onReadable')");
         ByteBuffer buffer = loop.readBuffer();
         buffer.clear();
         int read;
@@ -170,289 +113,74 @@ final class Connection {
         if (lingering) {
             return; // closing: what the client still sends is read only to be discarded
         }
-        if (phase == Phase.IDLE) {
-            requestStart = now; // the first bytes of the next request: its duration starts here
-        }
         buffer.flip();
-        process(buffer, now);
-        flush(now);
+        pipeline.accept(buffer, now);
+        endTurn(now);
         // END SOLUTION
     }
 
-    /**
-     * Parses and answers requests from {@code input} until it is used up, or output must drain
-     * first, or the connection closed (a write failed with EPIPE or ECONNRESET: the client is gone,
-     * so the pipelined requests behind are not run, counted or logged).
-     */
-    private void process(ByteBuffer input, long now) {
-        while (input.hasRemaining() && !closeAfterWrite && !closed) {
-            if (pendingBytes > MAX_PENDING_OUTPUT) {
-                stash(input);
-                return;
-            }
-            ParseResult result = parser.parse(input);
-            if (result instanceof ParseResult.Complete complete) {
-                if (!headChecked && !checkHead(parser.head(), false)) {
-                    return;
-                }
-                respond(complete.request());
-                bodyMemory.releaseAll(); // the body was handled: its bytes leave the budget
-                requestStart = now; // pipelined bytes after it, if any, begin the next request
-            } else if (result instanceof ParseResult.Rejected rejected) {
-                reject(rejected.status(), rejected.reason());
-                return;
-            } else {
-                RequestHead head = parser.head();
-                if (head != null && !headChecked) {
-                    checkHead(head, true);
-                }
-                return;
-            }
+    /** The socket has room again (OP_WRITE): write pending output, answer what waited for it, resume reading. */
+    void onWritable(long now) {
+        boolean progressed = output.drain();
+        if (output.isBroken()) {
+            close();
+            return;
         }
-    }
-
-    /**
-     * Runs once per request when its head is complete: refuses expectations the server cannot
-     * meet (417), and answers {@code Expect: 100-continue} with an interim 100 when the route
-     * exists, or with the final 404/405 and a close when it does not, so the client never sends
-     * a body nobody will read (RFC 9110 §10.1.1). Returns false when the connection is closing.
-     */
-    private boolean checkHead(RequestHead head, boolean bodyStillComing) {
-        headChecked = true;
-        String expect = head.headers().get("Expect");
-        if (expect == null || head.version().equals(RequestHead.HTTP_1_0)) {
-            return true; // HTTP/1.0 clients cannot wait for 100 Continue: §10.1.1 says ignore the field
-        }
-        if (!head.expectsContinue()) {
-            HttpResponse response = HttpResponse.error(417, "The only expectation this server meets is 100-continue.");
-            send(context.writer.encode(response, false, true), false);
-            finishRequest(head.method(), 417, head.target(), head.version(), true);
-            return false;
-        }
-        if (!bodyStillComing) {
-            return true; // the body is already here: no need to invite it
-        }
-        HttpRequest probe = head.withBody(EMPTY);
-        String allowed = context.router.allowedMethods(probe.path());
-        boolean routed = java.util.Arrays.asList(allowed.split(", ")).contains(head.method());
-        if (!routed) {
-            // The final answer instead of 100: the router's own 404/405, then close, because
-            // the client may send the body anyway and it would be read as the next request.
-            HttpResponse response = context.router.respond(probe);
-            send(context.writer.encode(response, false, true), false);
-            finishRequest(head.method(), response.status(), head.target(), head.version(), true);
-            return false;
-        }
-        send(ResponseWriter.CONTINUE, true);
-        return true;
-    }
-
-    private static final byte[] EMPTY = new byte[0];
-
-    /** Answers one complete request: the pre-encoded bytes for GET / and /health, the router for the rest. */
-    private void respond(HttpRequest request) {
-        boolean close = request.wantsClose() || context.draining;
-        String method = request.method();
-        boolean head = method.equals("HEAD");
-        String target = request.target();
-        int status;
-        if ((head || method.equals("GET")) && (target.equals("/") || (target.equals("/health") && !context.draining))) {
-            send(loop.fixedResponses().get(target.equals("/") ? FixedResponses.ROOT : FixedResponses.HEALTH, head, close), true);
-            status = FixedResponses.status();
-        } else {
-            HttpResponse response = context.router.respond(request);
-            send(context.writer.encode(response, head, close), false);
-            status = response.status();
-        }
-        finishRequest(method, status, target, request.version(), close);
-    }
-
-    /** The parser refused the request: answer with its status and reason, then close (the framing is lost). */
-    private void reject(int status, String reason) {
-        loop.metrics().parseError(status);
-        HttpResponse response = HttpResponse.error(status, reason);
-        if (status == 503) {
-            response = response.withHeader("Retry-After", "1"); // the body budget is full now, not forever
-        }
-        send(context.writer.encode(response, false, true), false);
-        // The head may be incomplete (or refused as a whole, like an oversized Content-Length):
-        // the request line, when it was parsed, still names the method.
-        finishRequest(orDash(parser.method(), "OTHER"), status, orDash(parser.target(), "-"), orDash(parser.version(), "-"), true);
-    }
-
-    private static String orDash(String value, String otherwise) {
-        return value == null ? otherwise : value;
-    }
-
-    private void finishRequest(String method, int status, String target, String version, boolean close) {
-        long nanos = System.nanoTime() - requestStart;
-        loop.metrics().request(method, status, target, nanos);
-        if (context.config.accessLog()) {
-            RequestHead head = parser.head();
-            loop.accessLog().request(remoteAddress, method, target, version, status, bytesForRequest, nanos,
-                    head == null ? null : head.headers().get("User-Agent"), head == null ? null : head.headers().get("X-Forwarded-For"));
-        }
-        bytesForRequest = 0;
-        completedRequests++;
-        headChecked = false;
-        if (close) {
-            closeAfterWrite = true;
-        }
-    }
-
-    /** Keeps the unparsed rest of {@code input} for later, copying it out of the loop's shared buffer. */
-    private void stash(ByteBuffer input) {
-        if (input != stashedInput) {
-            ByteBuffer copy = ByteBuffer.allocate(input.remaining());
-            copy.put(input).flip();
-            stashedInput = copy;
+        pipeline.resume(now); // pipelined requests that waited for the output to drain
+        endTurn(now);
+        if (progressed && !lingering && !closed) {
+            // The write timeout is a stall timer: a client that reads, however slowly, keeps its
+            // connection; one that stops reading for the whole timeout loses it.
+            deadlines.progressed(now);
         }
     }
 
     /** The client closed its sending side (FIN): answer what is complete, then close. */
     private void onEndOfStream() {
-        if (lingering || (pendingOutput == null && stashedInput == null)) {
+        if (lingering || (!output.hasPending() && !pipeline.hasStash())) {
             close(); // a request cut short by EOF gets no answer: the client has stopped listening for one
             return;
         }
-        closeAfterWrite = true; // a half-closed client may still read the responses it is owed
-        stashedInput = null;
+        pipeline.stopAfterOutput(); // a half-closed client may still read the responses it is owed
         updateInterest();
     }
 
-    // ---- writing -------------------------------------------------------------------------
-
-    /**
-     * Adds {@code bytes} to the output: into the loop's write buffer while it has room (written
-     * once per read, however many pipelined responses it holds), else behind what is pending.
-     *
-     * @param shared true for arrays the server reuses (fixed responses): copied, never queued by reference
-     */
-    private void send(byte[] bytes, boolean shared) {
-        bytesForRequest += bytes.length;
-        ByteBuffer out = loop.writeBuffer();
-        if (pendingOutput == null && bytes.length <= out.remaining()) {
-            out.put(bytes);
+    /** End of a read or write turn: write what the turn produced, then close, linger or wait as the state says. */
+    private void endTurn(long now) {
+        output.endTurn();
+        if (output.isBroken()) {
+            close(); // EPIPE / ECONNRESET: the client left
             return;
         }
-        writeLoopBuffer();
-        if (pendingOutput == null && bytes.length <= out.remaining()) {
-            out.put(bytes);
-            return;
-        }
-        ByteBuffer own = ByteBuffer.wrap(shared ? bytes.clone() : bytes);
-        if (pendingOutput == null) {
-            writeDirect(own);
-        }
-        if (own.hasRemaining()) {
-            queue(own);
-        }
-    }
-
-    /** Writes what this connection put into the loop's write buffer; queues what the socket would not take. */
-    private void writeLoopBuffer() {
-        ByteBuffer out = loop.writeBuffer();
-        if (out.position() == 0) {
-            return;
-        }
-        out.flip();
-        if (pendingOutput == null) {
-            writeDirect(out);
-        }
-        if (out.hasRemaining()) {
-            ByteBuffer rest = ByteBuffer.allocate(out.remaining());
-            rest.put(out).flip();
-            queue(rest);
-        }
-        out.clear();
-    }
-
-    private void writeDirect(ByteBuffer bytes) {
-        if (closed) {
-            bytes.position(bytes.limit());
-            return;
-        }
-        try {
-            int written = channel.write(bytes); // write(fd, ...): copies into the socket's send buffer, returns what fit
-            loop.metrics().sent(written);
-        } catch (IOException gone) {
-            bytes.position(bytes.limit());
-            close(); // EPIPE / ECONNRESET: the client left; the rest of its output is dropped
-        }
-    }
-
-    private void queue(ByteBuffer bytes) {
-        if (pendingOutput == null) {
-            pendingOutput = new ArrayDeque<>(4);
-        }
-        pendingOutput.add(bytes);
-        pendingBytes += bytes.remaining();
-    }
-
-    /** End of a read or write turn: write the loop buffer, then close, linger or wait as the state says. */
-    private void flush(long now) {
-        writeLoopBuffer();
         if (closed) {
             return;
         }
-        if (pendingOutput == null && closeAfterWrite && !lingering) {
+        if (!output.hasPending() && pipeline.closing() && !lingering) {
             startLingeringClose(now);
             return;
         }
         updateInterest();
-        updateDeadline(now);
-    }
-
-    /** The socket has room again (OP_WRITE): write pending output, then resume reading. */
-    void onWritable(long now) {
-        boolean progressed = false;
-        while (pendingOutput != null && !closed) {
-            ByteBuffer next = pendingOutput.peek();
-            int before = next.remaining();
-            writeDirect(next);
-            pendingBytes -= before - next.remaining();
-            progressed |= next.remaining() < before;
-            if (next.hasRemaining()) {
-                break; // the send buffer is full again: wait for the next OP_WRITE
-            }
-            pendingOutput.poll();
-            if (pendingOutput.isEmpty()) {
-                pendingOutput = null;
-            }
-        }
-        if (closed) {
-            return;
-        }
-        if (pendingOutput == null && stashedInput != null && !closeAfterWrite) {
-            process(stashedInput, now); // pipelined requests that waited for the output to drain
-            if (stashedInput != null && !stashedInput.hasRemaining()) {
-                stashedInput = null;
-            }
-        }
-        flush(now);
-        if (progressed && phase == Phase.WRITE && !lingering && !closed) {
-            // The write timeout is a stall timer: a client that reads, however slowly, keeps its
-            // connection; one that stops reading for the whole timeout loses it.
-            deadline = now + context.config.writeTimeout().toNanos();
+        if (!lingering) {
+            deadlines.enter(output.hasPending() ? Phase.WRITE : pipeline.waitingFor(), pipeline.completedRequests(), now);
         }
     }
 
     /**
      * Closing after a response: shutdown(SHUT_WR) sends FIN behind the response, then the bytes the
-     * client still sends are read and dropped until it closes too (or {@link #LINGER_NANOS}). Closing
-     * at once would make the kernel answer those unread bytes with RST, and a RST can destroy the
-     * response in the client's receive queue before the client has read it.
+     * client still sends are read and dropped until it closes too (or {@link Deadlines#LINGER_NANOS}).
+     * Closing at once would make the kernel answer those unread bytes with RST, and a RST can
+     * destroy the response in the client's receive queue before the client has read it.
      */
     private void startLingeringClose(long now) {
         lingering = true;
-        stashedInput = null;
+        pipeline.stopAfterOutput();
         try {
             channel.shutdownOutput();
         } catch (IOException gone) {
             close();
             return;
         }
-        deadline = now + Math.min(LINGER_NANOS, context.config.idleTimeout().toNanos());
+        deadlines.linger(now);
         updateInterest();
     }
 
@@ -460,38 +188,9 @@ final class Connection {
         if (closed || !key.isValid()) {
             return;
         }
-        int wanted = pendingOutput != null ? SelectionKey.OP_WRITE
-                : stashedInput != null && !lingering ? 0 // cannot happen without pending output; kept for clarity
-                : SelectionKey.OP_READ;
+        int wanted = output.hasPending() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
         if (key.interestOps() != wanted) {
             key.interestOps(wanted); // epoll_ctl(EPOLL_CTL_MOD) when the loop next selects
-        }
-    }
-
-    // ---- time ----------------------------------------------------------------------------
-
-    /**
-     * Moves the deadline when the phase changes, or a new request started in the same phase. A
-     * phase that goes on (more header bytes trickling in) keeps its deadline: that is what makes
-     * the header timeout a deadline and not a silence timer.
-     */
-    private void updateDeadline(long now) {
-        if (lingering) {
-            return;
-        }
-        Phase next = pendingOutput != null ? Phase.WRITE
-                : parser.hasPartialRequest() ? (parser.isHeadComplete() ? Phase.BODY : Phase.HEADER)
-                : Phase.IDLE;
-        if (next != phase || completedRequests != completedAtPhaseStart) {
-            phase = next;
-            completedAtPhaseStart = completedRequests;
-            ServerConfig config = context.config;
-            deadline = now + switch (next) {
-                case IDLE -> config.idleTimeout().toNanos();
-                case HEADER -> config.headerTimeout().toNanos();
-                case BODY -> config.bodyTimeout().toNanos();
-                case WRITE -> config.writeTimeout().toNanos();
-            };
         }
     }
 
@@ -508,26 +207,21 @@ final class Connection {
             close();
             return;
         }
-        if (phase == Phase.WRITE && pendingOutput != null) {
+        if (deadlines.phase() == Phase.WRITE && output.hasPending()) {
             // A stall timer, not a deadline: a client that read anything since the deadline was
             // set has freed room in the socket's send buffer. epoll reports OP_WRITE only once a
             // third of that buffer is free, which a slow reader may take longer than the timeout
             // to free, so ask the socket itself: any byte it takes is progress and moves the deadline.
             onWritable(now);
-            if (closed || deadline - now > 0) {
+            if (closed || !deadlines.expired(now)) {
                 return;
             }
         }
+        Phase phase = deadlines.phase();
         loop.metrics().timeout(phase);
-        if ((phase == Phase.HEADER || phase == Phase.BODY) && pendingOutput == null) {
-            ByteBuffer out = loop.writeBuffer();
-            out.clear();
-            String what = phase == Phase.HEADER ? "header section" : "body";
-            send(context.writer.encode(HttpResponse.error(408, "The request " + what + " did not arrive in time."), false, true), false);
-            RequestHead head = parser.head();
-            finishRequest(head == null ? "OTHER" : head.method(), 408, head == null ? "-" : head.target(),
-                    head == null ? "-" : head.version(), true);
-            flush(now);
+        if ((phase == Phase.HEADER || phase == Phase.BODY) && !output.hasPending()) {
+            pipeline.timedOut(phase);
+            endTurn(now);
             return;
         }
         close();
@@ -539,9 +233,8 @@ final class Connection {
             return;
         }
         closed = true;
-        pendingOutput = null;
-        stashedInput = null;
-        bodyMemory.releaseAll(); // every way a connection ends (timeout, reset, refusal, shutdown) passes here
+        output.discard();
+        pipeline.release();
         if (key != null) {
             key.cancel();
         }
@@ -550,7 +243,7 @@ final class Connection {
         } catch (IOException ignored) {
             // the descriptor is released either way
         }
-        loop.connectionClosed(this);
+        loop.closed().accept(this);
     }
 
     private static String remoteAddressOf(SocketChannel channel) {

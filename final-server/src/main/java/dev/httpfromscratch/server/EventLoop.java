@@ -7,6 +7,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
@@ -14,7 +15,7 @@ import java.util.function.IntConsumer;
 
 /**
  * One event-loop thread: a {@link Selector} (an epoll instance on Linux) and the connections it
- * owns, from the acceptor's hand-off to their close (docs/05-final-server.md, "Code: EventLoop").
+ * owns, from the acceptor's hand-off to their close (docs/05-final-server.md, "Code: EventLoop.adopt").
  *
  * <p>Step 4 taught the loop with one thread; the final server runs N of them, one per processor
  * by default, and never lets two threads touch one connection. The only thing that crosses
@@ -46,9 +47,13 @@ final class EventLoop implements Runnable {
     /** Direct: write() from a direct buffer goes straight to the kernel with no hidden copy. */
     private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
     private final FixedResponses fixedResponses;
-    private final ServerMetrics.Recorder metrics;
     private final AccessLog accessLog;
-    private final ArrayList<Connection> connections = new ArrayList<>();
+    /** What this loop lends each of its connections: all a connection knows of the loop. */
+    private final LoopResources resources;
+    /** This loop's connections, by identity: O(1) to add and remove however many are open. */
+    private final HashSet<Connection> connections = new HashSet<>();
+    /** The connections a sweep or a drain step acts on, gathered first (acting may close others); reused. */
+    private final ArrayList<Connection> due = new ArrayList<>();
     private final long sweepIntervalNanos;
     /** Created once: a method reference evaluated per select() would allocate per turn. */
     private final Consumer<SelectionKey> onReady = this::onReady;
@@ -75,8 +80,9 @@ final class EventLoop implements Runnable {
         this.context = context;
         this.selector = Selector.open(); // epoll_create1(): one epoll fd per loop
         this.fixedResponses = fixedResponses;
-        this.metrics = context.metrics.recorder();
         this.accessLog = new AccessLog(context.accessLog);
+        this.resources = new LoopResources(readBuffer, writeBuffer, fixedResponses, context.metrics.recorder(), accessLog,
+                this::connectionClosed);
         // Look for expired connections at least twice per shortest timeout, at most every second.
         long shortest = context.config.shortestTimeout().toNanos();
         this.sweepIntervalNanos = Math.max(5_000_000L, Math.min(1_000_000_000L, shortest / 4));
@@ -87,26 +93,6 @@ final class EventLoop implements Runnable {
         thread.start();
     }
 
-    ByteBuffer readBuffer() {
-        return readBuffer;
-    }
-
-    ByteBuffer writeBuffer() {
-        return writeBuffer;
-    }
-
-    FixedResponses fixedResponses() {
-        return fixedResponses;
-    }
-
-    ServerMetrics.Recorder metrics() {
-        return metrics;
-    }
-
-    AccessLog accessLog() {
-        return accessLog;
-    }
-
     /**
      * Called by the acceptor thread: the connection becomes this loop's at its next turn. Returns
      * false, and leaves the channel to the caller, when the loop is not running: either the loop
@@ -114,12 +100,15 @@ final class EventLoop implements Runnable {
      * sees {@code running == false} here and takes the channel back (whoever removes it first).
      */
     boolean adopt(SocketChannel channel) {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Final server: hand the connection to this loop's thread and wake its selector, or refuse it when the loop is not running (docs/05-final-server.md, 'Code: EventLoop.adopt')");
         newConnections.add(channel);
         if (!running && newConnections.remove(channel)) {
             return false;
         }
         selector.wakeup(); // epoll_wait returns at once, so the connection does not wait for a timeout
         return true;
+        // END SOLUTION
     }
 
     @Override
@@ -200,7 +189,7 @@ final class EventLoop implements Runnable {
         while ((channel = newConnections.poll()) != null) {
             Connection connection;
             try {
-                connection = new Connection(this, context, channel, now);
+                connection = new Connection(resources, context, channel, now);
             } catch (RuntimeException | StackOverflowError bug) {
                 context.console.println("final-server: closing a connection after an unexpected error: " + bug);
                 try {
@@ -215,7 +204,6 @@ final class EventLoop implements Runnable {
                 // epoll_ctl(EPOLL_CTL_ADD, fd, EPOLLIN): from now on this loop hears about this socket
                 SelectionKey key = channel.register(selector, SelectionKey.OP_READ, connection);
                 connection.register(key);
-                connection.slot = connections.size();
                 connections.add(connection);
                 context.metrics.connectionOpened();
             } catch (ClosedChannelException closed) {
@@ -228,31 +216,27 @@ final class EventLoop implements Runnable {
 
     /** Expires every connection whose deadline passed (a scan: thousands of connections cost microseconds). */
     private void sweep() {
-        for (int i = connections.size() - 1; i >= 0; i--) {
-            if (i >= connections.size()) {
-                continue; // expiring one connection may have removed others
-            }
-            Connection connection = connections.get(i);
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Final server: expire every connection whose deadline has passed, a failure costing only that connection (docs/05-final-server.md, 'Code: Deadlines.enter and EventLoop.sweep')");
+        for (Connection connection : connections) {
             if (now - connection.deadline() >= 0) {
-                try {
-                    connection.expire(now);
-                } catch (RuntimeException | StackOverflowError bug) {
-                    closeAfterBug(connection, bug);
-                }
+                due.add(connection);
             }
         }
+        for (Connection connection : due) {
+            try {
+                connection.expire(now);
+            } catch (RuntimeException | StackOverflowError bug) {
+                closeAfterBug(connection, bug);
+            }
+        }
+        due.clear();
+        // END SOLUTION
     }
 
-    /** Called by Connection.close(): O(1) removal by moving the last connection into the freed slot. */
-    void connectionClosed(Connection connection) {
-        int slot = connection.slot;
-        if (slot >= 0) {
-            Connection last = connections.remove(connections.size() - 1);
-            if (last != connection) {
-                connections.set(slot, last);
-                last.slot = slot;
-            }
-            connection.slot = -1;
+    /** Called once by Connection.close(), through {@link LoopResources#closed()}. */
+    private void connectionClosed(Connection connection) {
+        if (connections.remove(connection)) {
             context.metrics.connectionClosed();
         }
         context.openConnections.decrementAndGet();
@@ -279,20 +263,19 @@ final class EventLoop implements Runnable {
     private boolean drain() {
         closeQueued();
         boolean late = now - drainDeadline >= 0;
-        for (int i = connections.size() - 1; i >= 0; i--) {
-            if (i < connections.size()) {
-                Connection connection = connections.get(i);
-                if (late) {
-                    if (!connection.isIdle()) {
-                        forcedCloses++;
-                        context.metrics.forcedClose();
-                    }
-                    connection.close();
-                } else if (connection.isIdle() && !connection.mayStillSendItsFirstRequest(now)) {
-                    connection.closeIfNothingWaiting(now);
+        due.addAll(connections);
+        for (Connection connection : due) {
+            if (late) {
+                if (!connection.isIdle()) {
+                    forcedCloses++;
+                    context.metrics.forcedClose();
                 }
+                connection.close();
+            } else if (connection.isIdle() && !connection.mayStillSendItsFirstRequest(now)) {
+                connection.closeIfNothingWaiting(now);
             }
         }
+        due.clear();
         return connections.isEmpty();
     }
 

@@ -1,5 +1,6 @@
 package dev.httpfromscratch.server;
 
+import dev.httpfromscratch.step3.HttpRequest;
 import dev.httpfromscratch.step3.HttpResponse;
 import dev.httpfromscratch.step3.Router;
 import dev.httpfromscratch.step3.Routes;
@@ -7,8 +8,9 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
 /**
- * The routes of the final server: step 3's {@code GET /} and {@code POST /api}, plus
- * {@code GET /metrics} (the Prometheus exposition), the probes and {@code OPTIONS *}.
+ * The routes of the final server, declared in one {@link RouteTable}: step 3's {@code GET /} and
+ * {@code POST /api}, plus {@code GET /metrics} (the Prometheus exposition), the probes and
+ * {@code OPTIONS *} (docs/05-final-server.md, "Written for you").
  *
  * <p>Probes (docs/05-final-server.md, "Running it in production"): {@code GET /live} (liveness:
  * 200 whenever an event loop answers, draining or not: restarting a draining server helps no one),
@@ -16,29 +18,38 @@ import java.util.function.BooleanSupplier;
  * sending new clients before the port closes) and {@code GET /health}, kept with the readiness
  * meaning it always had, for load balancers already configured with it.
  *
- * <p>{@code GET /} and {@code GET /health} are also answered from pre-encoded bytes
- * ({@link FixedResponses}) on the hot path; the handlers here define what those bytes are and
- * serve the cases the fast path leaves to the router. While the server drains, /health answers
- * 503, so a load balancer that checks it stops sending new clients before the port closes.
+ * <p>{@code GET /} and {@code GET /health} are constants of the table: each event loop answers
+ * them from pre-encoded bytes ({@link FixedResponses}), /health only while the server serves.
  */
 final class FinalRoutes {
     static final String HEALTH_BODY = "OK\n";
 
     private FinalRoutes() {}
 
-    static Router create(ServerMetrics metrics, BooleanSupplier draining, Duration metricsMaxAge) {
+    static RouteTable create(ServerMetrics metrics, BooleanSupplier draining, Duration metricsMaxAge) {
         CachedExposition expositions = new CachedExposition(metrics, metricsMaxAge);
-        return Routes.step3()
-                .get("/metrics", request -> {
-                    ServerMetrics.Exposition exposition = expositions.get(request.header("Accept"));
-                    return HttpResponse.of(200, exposition.contentType(), exposition.body());
-                })
-                .get("/health", request -> draining.getAsBoolean() ? shuttingDown() : health())
+        Router router = Routes.step3()
+                .get("/metrics", request -> metricsPage(expositions, request))
                 .get("/ready", request -> draining.getAsBoolean() ? shuttingDown() : health())
                 .get("/live", request -> health())
                 // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7, RFC 9112 §3.2.4):
                 // the parser accepts this target form, so the router must answer it, not 404.
                 .route("OPTIONS", "*", request -> HttpResponse.empty(204).withHeader("Allow", "GET, HEAD, POST"));
+        return new RouteTable(router, draining)
+                .constant("/", Routes.root())
+                .constantUntilDraining("/health", health(), request -> shuttingDown());
+    }
+
+    /**
+     * GET /metrics: the registry in the text format Prometheus reads, or in OpenMetrics when the
+     * scraper's {@code Accept} asks for it; rendered at most once per interval ({@link CachedExposition}).
+     */
+    static HttpResponse metricsPage(CachedExposition expositions, HttpRequest request) {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Final server: answer GET /metrics with the exposition in the format the Accept field asks for (docs/05-final-server.md, 'Code: Recorder.request and FinalRoutes.metricsPage')");
+        ServerMetrics.Exposition exposition = expositions.get(request.header("Accept"));
+        return HttpResponse.of(200, exposition.contentType(), exposition.body());
+        // END SOLUTION
     }
 
     /** Paths that operators' machinery asks, not users: counted, but kept out of the latency histogram. */
@@ -50,8 +61,7 @@ final class FinalRoutes {
         return HttpResponse.error(503, "The server is shutting down.");
     }
 
-    /** The response of GET /health while serving (also the source of its pre-encoded bytes). */
-    static HttpResponse health() {
+    private static HttpResponse health() {
         return HttpResponse.text(200, HEALTH_BODY);
     }
 }

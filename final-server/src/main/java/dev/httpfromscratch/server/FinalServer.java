@@ -1,9 +1,6 @@
 package dev.httpfromscratch.server;
 
 import dev.httpfromscratch.common.Server;
-import dev.httpfromscratch.step3.HttpHeaders;
-import dev.httpfromscratch.step3.HttpRequest;
-import dev.httpfromscratch.step3.HttpResponse;
 import dev.httpfromscratch.step3.ResponseWriter;
 import dev.httpfromscratch.step3.Router;
 import java.io.IOException;
@@ -56,10 +53,11 @@ public final class FinalServer implements Server {
         metrics.describeServer(config.maxConnections(), () -> accessLogWriter.dropped() + consoleWriter.dropped());
         ResponseWriter writer = new ResponseWriter();
         PrintStream log = this.console;
-        Router router = extraRoutes.apply(FinalRoutes.create(metrics, this::isDraining, options.metricsMaxAge()))
+        RouteTable routes = FinalRoutes.create(metrics, this::isDraining, options.metricsMaxAge());
+        extraRoutes.apply(routes.router())
                 .onHandlerFailure((request, failure) -> log.println("final-server: handler failed for "
                         + request.method() + " " + request.path() + ": " + failure));
-        this.context = new ServerContext(config, options, router, writer, metrics, console, accessLogWriter);
+        this.context = new ServerContext(config, options, routes, writer, metrics, console, accessLogWriter);
     }
 
     private boolean isDraining() {
@@ -90,12 +88,10 @@ public final class FinalServer implements Server {
             throw new IllegalStateException("already started");
         }
         started = true;
-        HttpResponse root = context.router.respond(new HttpRequest("GET", "/", "HTTP/1.1",
-                new HttpHeaders().add("Host", "localhost"), new byte[0]));
         loops = new EventLoop[config.eventLoops()];
         try {
             for (int i = 0; i < loops.length; i++) {
-                loops[i] = new EventLoop(i, context, new FixedResponses(context.writer, root, FinalRoutes.health()));
+                loops[i] = new EventLoop(i, context, context.routes.encodeConstants(context.writer));
             }
             acceptor = new Acceptor(context, loops); // binds: a BindException leaves here
         } catch (IOException | RuntimeException failed) {

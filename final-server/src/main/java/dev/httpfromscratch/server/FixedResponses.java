@@ -1,16 +1,13 @@
 package dev.httpfromscratch.server;
 
-import dev.httpfromscratch.step3.HttpResponse;
 import dev.httpfromscratch.step3.ResponseWriter;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.util.List;
 
 /**
- * The responses to GET / and GET /health, encoded once, with only their Date value rewritten
- * once a second (docs/05-final-server.md, "Code: FixedResponses").
+ * One event loop's pre-encoded answers to the constant routes of the {@link RouteTable}
+ * (GET / and GET /health), with only their Date value rewritten once a second
+ * (docs/05-final-server.md, "Written for you").
  *
  * <p>Most of what a server sends for a constant route never changes: the status line, Server,
  * Content-Type, Content-Length, the body. Encoding it per request means building a String,
@@ -25,58 +22,80 @@ import java.util.Locale;
 final class FixedResponses {
     /** IMF-fixdate (RFC 9110 §5.6.7) is always 29 characters: "Sun, 06 Nov 1994 08:49:37 GMT". */
     private static final int DATE_LENGTH = 29;
-    private static final DateTimeFormatter IMF_FIXDATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static final byte[] DATE_FIELD = "\r\nDate: ".getBytes(StandardCharsets.US_ASCII);
 
-    /** [route][HEAD?][close?]: route 0 is GET /, 1 is GET /health. */
-    private final byte[][][][] responses = new byte[2][2][2][];
-    private final int[][][] dateOffsets = new int[2][2][2];
+    /** One constant route: its four encodings and where the Date value sits in each. */
+    static final class Answer {
+        private final String path;
+        private final boolean whileDraining;
+        final int status;
+        /** Indexed by {@link #variant}: GET keep-alive, GET close, HEAD keep-alive, HEAD close. */
+        private final byte[][] variants = new byte[4][];
+        private final int[] dateOffsets = new int[4];
+
+        private Answer(RouteTable.Constant constant, ResponseWriter writer) {
+            this.path = constant.path();
+            this.whileDraining = constant.whileDraining();
+            this.status = constant.response().status();
+            for (int v = 0; v < 4; v++) {
+                byte[] bytes = writer.encode(constant.response(), v >= 2, (v & 1) == 1);
+                variants[v] = bytes;
+                dateOffsets[v] = indexOf(bytes, DATE_FIELD) + DATE_FIELD.length;
+            }
+        }
+
+        /** The bytes to send; valid until the next {@link #refreshDate} of this loop, so copy them, never queue them. */
+        byte[] bytes(boolean head, boolean close) {
+            return variants[variant(head, close)];
+        }
+
+        private static int variant(boolean head, boolean close) {
+            return (head ? 2 : 0) + (close ? 1 : 0);
+        }
+    }
+
+    private final Answer[] answers;
     private long currentSecond = Long.MIN_VALUE;
 
-    static final int ROOT = 0;
-    static final int HEALTH = 1;
-
-    FixedResponses(ResponseWriter writer, HttpResponse root, HttpResponse health) {
-        HttpResponse[] routes = {root, health};
-        for (int route = 0; route < 2; route++) {
-            for (int head = 0; head < 2; head++) {
-                for (int close = 0; close < 2; close++) {
-                    byte[] bytes = writer.encode(routes[route], head == 1, close == 1);
-                    responses[route][head][close] = bytes;
-                    dateOffsets[route][head][close] = indexOf(bytes, DATE_FIELD) + DATE_FIELD.length;
-                }
-            }
+    FixedResponses(ResponseWriter writer, List<RouteTable.Constant> constants) {
+        answers = new Answer[constants.size()];
+        for (int i = 0; i < answers.length; i++) {
+            answers[i] = new Answer(constants.get(i), writer);
         }
         refreshDate(System.currentTimeMillis());
     }
 
-    /** The bytes to send; valid until the next {@link #refreshDate} of this loop. */
-    byte[] get(int route, boolean head, boolean close) {
-        return responses[route][head ? 1 : 0][close ? 1 : 0];
+    /**
+     * The pre-encoded answer to {@code method target}, or null when the router must answer: not
+     * GET or HEAD, not a constant route, or a route that answers otherwise while the server drains.
+     * A scan of a handful of paths: as cheap as the two comparisons it replaces, and no allocation.
+     */
+    Answer find(String method, String target, boolean draining) {
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return null;
+        }
+        for (Answer answer : answers) {
+            if (answer.path.equals(target) && (answer.whileDraining || !draining)) {
+                return answer;
+            }
+        }
+        return null;
     }
 
-    /** The status of a fixed route's response (both are 200). */
-    static int status() {
-        return 200;
-    }
-
-    /** Rewrites the Date of every variant when the second changed; called once per loop turn. */
+    /** Rewrites the Date of every variant when the second changed; called once per ready key. */
     void refreshDate(long epochMillis) {
         long second = Math.floorDiv(epochMillis, 1000);
         if (second == currentSecond) {
             return;
         }
         currentSecond = second;
-        byte[] date = IMF_FIXDATE.format(Instant.ofEpochSecond(second)).getBytes(StandardCharsets.US_ASCII);
+        byte[] date = ResponseWriter.imfFixdate(second).getBytes(StandardCharsets.US_ASCII);
         if (date.length != DATE_LENGTH) {
             throw new IllegalStateException("an IMF-fixdate is 29 bytes, not " + date.length);
         }
-        for (int route = 0; route < 2; route++) {
-            for (int head = 0; head < 2; head++) {
-                for (int close = 0; close < 2; close++) {
-                    System.arraycopy(date, 0, responses[route][head][close], dateOffsets[route][head][close], DATE_LENGTH);
-                }
+        for (Answer answer : answers) {
+            for (int v = 0; v < 4; v++) {
+                System.arraycopy(date, 0, answer.variants[v], answer.dateOffsets[v], DATE_LENGTH);
             }
         }
     }

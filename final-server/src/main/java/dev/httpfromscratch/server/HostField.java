@@ -1,5 +1,6 @@
 package dev.httpfromscratch.server;
 
+import dev.httpfromscratch.step3.HttpSyntax;
 import dev.httpfromscratch.step3.RequestRejection;
 
 /**
@@ -78,12 +79,7 @@ final class HostField {
     }
 
     private static RequestRejection invalid(String host) {
-        StringBuilder shown = new StringBuilder();
-        for (int i = 0; i < Math.min(40, host.length()); i++) {
-            char c = host.charAt(i);
-            shown.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return new RequestRejection(400, "The Host header field \"" + shown + (host.length() > 40 ? "..." : "")
+        return new RequestRejection(400, "The Host header field \"" + HttpSyntax.shorten(host)
                 + "\" is not a host name or address with an optional port (RFC 9110 §7.2).");
     }
 }

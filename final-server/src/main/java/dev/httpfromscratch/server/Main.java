@@ -119,18 +119,20 @@ public final class Main {
                 options.integer("max-header-bytes", 64, 1 << 24),
                 options.integer("max-header-count", 1, 10_000),
                 options.integer("max-body-bytes", 0, Integer.MAX_VALUE - 64));
-        return new ServerConfig(options.port(),
-                eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops,
-                options.integer("backlog", 1, 65_535),
-                options.integer("max-connections", 1, 1_000_000),
-                limits,
-                duration(options, "header-timeout-ms"),
-                duration(options, "body-timeout-ms"),
-                duration(options, "idle-timeout-ms"),
-                duration(options, "write-timeout-ms"),
-                duration(options, "shutdown-timeout-ms"),
-                options.choice("access-log", "on", "off").equals("on"),
-                bodyBudget == 0 ? BodyBudget.defaultBytes() : bodyBudget);
+        return ServerConfig.builder()
+                .port(options.port())
+                .eventLoops(eventLoops == 0 ? Runtime.getRuntime().availableProcessors() : eventLoops)
+                .backlog(options.integer("backlog", 1, 65_535))
+                .maxConnections(options.integer("max-connections", 1, 1_000_000))
+                .parserLimits(limits)
+                .headerTimeout(duration(options, "header-timeout-ms"))
+                .bodyTimeout(duration(options, "body-timeout-ms"))
+                .idleTimeout(duration(options, "idle-timeout-ms"))
+                .writeTimeout(duration(options, "write-timeout-ms"))
+                .shutdownTimeout(duration(options, "shutdown-timeout-ms"))
+                .accessLog(options.choice("access-log", "on", "off").equals("on"))
+                .bodyBudgetBytes(bodyBudget == 0 ? BodyBudget.defaultBytes() : bodyBudget)
+                .build();
     }
 
     private static Duration duration(CommandLine.Options options, String name) throws UsageException {

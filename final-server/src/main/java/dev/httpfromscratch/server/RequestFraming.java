@@ -2,6 +2,7 @@ package dev.httpfromscratch.server;
 
 import dev.httpfromscratch.step3.BodyDecoder;
 import dev.httpfromscratch.step3.BodyFraming;
+import dev.httpfromscratch.step3.HttpSyntax;
 import dev.httpfromscratch.step3.ParserLimits;
 import dev.httpfromscratch.step3.RequestHead;
 import dev.httpfromscratch.step3.RequestRejection;
@@ -61,17 +62,8 @@ final class RequestFraming implements BodyFraming {
             throw new RequestRejection(400, "Transfer-Encoding does not end with chunked, so the end of the body cannot be found (RFC 9112 §6.3).");
         }
         if (codings > 1) {
-            throw new RequestRejection(501, "Only the chunked transfer coding is supported, not \"" + shorten(head.headers().get("Transfer-Encoding")) + "\".");
+            throw new RequestRejection(501, "Only the chunked transfer coding is supported, not \"" + HttpSyntax.shorten(head.headers().get("Transfer-Encoding")) + "\".");
         }
         return new ChunkedBody(limits, budget);
-    }
-
-    private static String shorten(String text) {
-        StringBuilder shown = new StringBuilder();
-        for (int i = 0; i < Math.min(40, text.length()); i++) {
-            char c = text.charAt(i);
-            shown.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return shown.toString();
     }
 }

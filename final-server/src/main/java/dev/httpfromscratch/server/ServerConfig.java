@@ -5,7 +5,7 @@ import java.time.Duration;
 
 /**
  * Every limit and timeout of the final server, in one place, with its default
- * (docs/05-final-server.md, "Limits"). Each bound answers one way a client can make the server
+ * (docs/05-final-server.md, "Limits and timeouts (every one, and why)"). Each bound answers one way a client can make the server
  * spend memory, file descriptors or time it did not agree to spend.
  *
  * @param port            TCP port; 0 lets the kernel pick one
@@ -53,64 +53,68 @@ public record ServerConfig(int port, int eventLoops, int backlog, int maxConnect
      * above, access log on, a body budget of a quarter of the maximum heap.
      */
     public static ServerConfig defaults() {
-        return new ServerConfig(DEFAULT_PORT, Runtime.getRuntime().availableProcessors(), DEFAULT_BACKLOG,
-                DEFAULT_MAX_CONNECTIONS, ParserLimits.DEFAULTS, DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT,
-                DEFAULT_IDLE_TIMEOUT, DEFAULT_WRITE_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, true, BodyBudget.defaultBytes());
+        return builder().build();
     }
 
-    public ServerConfig withPort(int value) {
-        return new ServerConfig(value, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
+    /** A builder holding {@link #defaults()}: set what differs, then {@link Builder#build()}. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public ServerConfig withEventLoops(int value) {
-        return new ServerConfig(port, value, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
+    /** A builder holding this configuration, to change a few fields of it. */
+    public Builder toBuilder() {
+        return new Builder().port(port).eventLoops(eventLoops).backlog(backlog).maxConnections(maxConnections)
+                .parserLimits(parserLimits).headerTimeout(headerTimeout).bodyTimeout(bodyTimeout).idleTimeout(idleTimeout)
+                .writeTimeout(writeTimeout).shutdownTimeout(shutdownTimeout).accessLog(accessLog).bodyBudgetBytes(bodyBudgetBytes);
     }
 
-    public ServerConfig withMaxConnections(int value) {
-        return new ServerConfig(port, eventLoops, backlog, value, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
-    }
+    // One field changed: the common case in tests (ServerConfig.defaults().withPort(0)).
+    public ServerConfig withPort(int value) { return toBuilder().port(value).build(); }
+    public ServerConfig withEventLoops(int value) { return toBuilder().eventLoops(value).build(); }
+    public ServerConfig withMaxConnections(int value) { return toBuilder().maxConnections(value).build(); }
+    public ServerConfig withParserLimits(ParserLimits value) { return toBuilder().parserLimits(value).build(); }
+    public ServerConfig withHeaderTimeout(Duration value) { return toBuilder().headerTimeout(value).build(); }
+    public ServerConfig withBodyTimeout(Duration value) { return toBuilder().bodyTimeout(value).build(); }
+    public ServerConfig withIdleTimeout(Duration value) { return toBuilder().idleTimeout(value).build(); }
+    public ServerConfig withWriteTimeout(Duration value) { return toBuilder().writeTimeout(value).build(); }
+    public ServerConfig withShutdownTimeout(Duration value) { return toBuilder().shutdownTimeout(value).build(); }
+    public ServerConfig withAccessLog(boolean value) { return toBuilder().accessLog(value).build(); }
+    public ServerConfig withBodyBudgetBytes(long value) { return toBuilder().bodyBudgetBytes(value).build(); }
 
-    public ServerConfig withParserLimits(ParserLimits value) {
-        return new ServerConfig(port, eventLoops, backlog, maxConnections, value, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
-    }
+    /** The one place that lists every field with its default; {@link #build()} checks the ranges. */
+    public static final class Builder {
+        private int port = DEFAULT_PORT;
+        private int eventLoops = Runtime.getRuntime().availableProcessors();
+        private int backlog = DEFAULT_BACKLOG;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private ParserLimits parserLimits = ParserLimits.DEFAULTS;
+        private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+        private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private boolean accessLog = true;
+        private long bodyBudgetBytes = BodyBudget.defaultBytes();
 
-    public ServerConfig withHeaderTimeout(Duration value) {
-        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, value, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
-    }
+        private Builder() {}
 
-    public ServerConfig withBodyTimeout(Duration value) {
-        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, value,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
-    }
+        public Builder port(int value) { port = value; return this; }
+        public Builder eventLoops(int value) { eventLoops = value; return this; }
+        public Builder backlog(int value) { backlog = value; return this; }
+        public Builder maxConnections(int value) { maxConnections = value; return this; }
+        public Builder parserLimits(ParserLimits value) { parserLimits = value; return this; }
+        public Builder headerTimeout(Duration value) { headerTimeout = value; return this; }
+        public Builder bodyTimeout(Duration value) { bodyTimeout = value; return this; }
+        public Builder idleTimeout(Duration value) { idleTimeout = value; return this; }
+        public Builder writeTimeout(Duration value) { writeTimeout = value; return this; }
+        public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
+        public Builder accessLog(boolean value) { accessLog = value; return this; }
+        public Builder bodyBudgetBytes(long value) { bodyBudgetBytes = value; return this; }
 
-    public ServerConfig withIdleTimeout(Duration value) {
-        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                value, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
-    }
-
-    public ServerConfig withWriteTimeout(Duration value) {
-        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, value, shutdownTimeout, accessLog, bodyBudgetBytes);
-    }
-
-    public ServerConfig withShutdownTimeout(Duration value) {
-        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, value, accessLog, bodyBudgetBytes);
-    }
-
-    public ServerConfig withAccessLog(boolean value) {
-        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, value, bodyBudgetBytes);
-    }
-
-    public ServerConfig withBodyBudgetBytes(long value) {
-        return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
-                idleTimeout, writeTimeout, shutdownTimeout, accessLog, value);
+        public ServerConfig build() {
+            return new ServerConfig(port, eventLoops, backlog, maxConnections, parserLimits, headerTimeout, bodyTimeout,
+                    idleTimeout, writeTimeout, shutdownTimeout, accessLog, bodyBudgetBytes);
+        }
     }
 
     /** The shortest timeout: the event loops look for expired connections at least twice as often. */

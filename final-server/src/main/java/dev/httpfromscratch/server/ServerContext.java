@@ -1,7 +1,6 @@
 package dev.httpfromscratch.server;
 
 import dev.httpfromscratch.step3.ResponseWriter;
-import dev.httpfromscratch.step3.Router;
 import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,13 +8,13 @@ import java.util.function.Consumer;
 
 /**
  * What the acceptor and every event loop of one server share: all of it is either immutable
- * after start (config, router, writer), thread-safe by design (metrics, the console, the
+ * after start (config, routes, writer), thread-safe by design (metrics, the console, the
  * connection count), or a single volatile flag (draining). Nothing here is locked per request.
  */
 final class ServerContext {
     final ServerConfig config;
     final RunOptions options;
-    final Router router;
+    final RouteTable routes;
     final ResponseWriter writer;
     final ServerMetrics metrics;
     final PrintStream console;
@@ -31,11 +30,11 @@ final class ServerContext {
     volatile Consumer<String> onFatal;
     private final AtomicBoolean failed = new AtomicBoolean();
 
-    ServerContext(ServerConfig config, RunOptions options, Router router, ResponseWriter writer, ServerMetrics metrics,
+    ServerContext(ServerConfig config, RunOptions options, RouteTable routes, ResponseWriter writer, ServerMetrics metrics,
                   PrintStream console, LogWriter accessLog) {
         this.config = config;
         this.options = options;
-        this.router = router;
+        this.routes = routes;
         this.writer = writer;
         this.metrics = metrics;
         this.console = console;

@@ -1,5 +1,6 @@
 package dev.httpfromscratch.server;
 
+import dev.httpfromscratch.step3.Methods;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.Counter;
 import io.prometheus.client.Gauge;
@@ -28,7 +29,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ServerMetrics {
     /** The method label values; any other method is counted as OTHER. */
-    static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT", "OTHER"};
+    static final String[] METHODS = labelsOf(Methods.KNOWN);
     private static final int OTHER_METHOD = METHODS.length - 1;
 
     private final CollectorRegistry registry = new CollectorRegistry(true);
@@ -60,9 +61,16 @@ public final class ServerMetrics {
         for (ParseErrorReason reason : ParseErrorReason.values()) {
             parseErrors.labels(reason.label); // every reason exported from the start at 0, so rate() sees the first one
         }
-        for (Connection.Phase phase : Connection.Phase.values()) {
+        for (Phase phase : Phase.values()) {
             timeouts.labels(phase.label);
         }
+    }
+
+    /** The parser's known methods, and OTHER for every other token (a label value per method a client invents would be unbounded). */
+    private static String[] labelsOf(java.util.List<String> known) {
+        String[] labels = known.toArray(new String[known.size() + 1]);
+        labels[known.size()] = "OTHER";
+        return labels;
     }
 
     public CollectorRegistry registry() {
@@ -121,7 +129,7 @@ public final class ServerMetrics {
     final class Recorder {
         private final Counter.Child[][] requestChildren = new Counter.Child[METHODS.length][600];
         private final Counter.Child[] parseErrorChildren = new Counter.Child[ParseErrorReason.values().length];
-        private final Counter.Child[] timeoutChildren = new Counter.Child[Connection.Phase.values().length];
+        private final Counter.Child[] timeoutChildren = new Counter.Child[Phase.values().length];
 
         private Recorder() {}
 
@@ -131,6 +139,8 @@ public final class ServerMetrics {
          * traffic their own timings would be most of its samples.
          */
         void request(String method, int status, String target, long nanos) {
+            // BEGIN SOLUTION
+            // STUB: throw new UnsupportedOperationException("Final server: count the request by method and status, and observe its duration unless an operator's endpoint asked (docs/05-final-server.md, 'Code: Recorder.request and FinalRoutes.metricsPage')");
             int m = methodIndex(method);
             int s = status >= 100 && status < 600 ? status : 0;
             Counter.Child child = requestChildren[m][s];
@@ -142,6 +152,7 @@ public final class ServerMetrics {
             if (!FinalRoutes.isOperational(target)) {
                 duration.observe(nanos / 1e9);
             }
+            // END SOLUTION
         }
 
         void parseError(int status) {
@@ -154,7 +165,7 @@ public final class ServerMetrics {
             child.inc();
         }
 
-        void timeout(Connection.Phase phase) {
+        void timeout(Phase phase) {
             Counter.Child child = timeoutChildren[phase.ordinal()];
             if (child == null) {
                 child = timeouts.labels(phase.label);
@@ -172,19 +183,9 @@ public final class ServerMetrics {
         }
     }
 
-    /** The label value for {@code method}: itself when it is a standard method, else OTHER. */
+    /** The label value for {@code method}: its index in {@link Methods#KNOWN}, else OTHER. */
     static int methodIndex(String method) {
-        // The parser hands standard methods out as shared constants, so == finds them without comparing characters.
-        for (int i = 0; i < OTHER_METHOD; i++) {
-            if (METHODS[i] == method) {
-                return i;
-            }
-        }
-        for (int i = 0; i < OTHER_METHOD; i++) {
-            if (METHODS[i].equals(method)) {
-                return i;
-            }
-        }
-        return OTHER_METHOD;
+        int known = Methods.indexOf(method);
+        return known < 0 ? OTHER_METHOD : known;
     }
 }

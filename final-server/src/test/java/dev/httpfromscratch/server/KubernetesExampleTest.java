@@ -72,7 +72,7 @@ class KubernetesExampleTest {
     private static void assertProbe(JsonNode probe, String path, String portName) {
         assertThat(probe.path("httpGet").path("path").asString()).as("%s", probe).isEqualTo(path);
         assertThat(probe.path("httpGet").path("port").asString()).as("the probe's port is the container's port %s", portName).isEqualTo(portName);
-        assertThat(FinalRoutes.create(new ServerMetrics(), () -> false, Duration.ZERO).allowedMethods(path))
+        assertThat(FinalRoutes.create(new ServerMetrics(), () -> false, Duration.ZERO).router().allowedMethods(path))
                 .as("the server has a GET %s route", path).contains("GET");
     }
 }

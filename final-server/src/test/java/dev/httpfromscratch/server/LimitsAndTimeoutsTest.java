@@ -79,6 +79,10 @@ class LimitsAndTimeoutsTest {
             assertThat(client.awaitClose(DEADLINE)).as("an idle keep-alive connection must be closed after the idle timeout.%n%s",
                     client.transcript()).isEqualTo(RawConnection.Closed.BY_SERVER_EOF);
             assertThat(client.unreadBytes()).as("an idle close sends no response").isEmpty();
+            try (RawConnection next = server.connect()) {
+                // the timeout closed one connection, not the event loop (a sweep that throws kills the loop)
+                assertThatResponse(next.send(GET_ROOT).readResponse()).hasStatus(200);
+            }
         }
     }
 

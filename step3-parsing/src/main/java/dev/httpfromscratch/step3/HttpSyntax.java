@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * <p>Strings: the methods and the header names almost every client sends are shared constants,
  * so a typical {@code GET} costs no String for its method and most of its names.
  */
-final class HttpSyntax {
+public final class HttpSyntax {
     private HttpSyntax() {}
 
     /** tchar (RFC 9110 §5.6.2): the characters of a method or a field name. */
@@ -60,7 +60,7 @@ final class HttpSyntax {
         };
     }
 
-    private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE", "CONNECT"};
+    private static final String[] METHODS = Methods.names();
     private static final byte[][] METHOD_BYTES = bytesOf(METHODS);
 
     /** Names as curl, browsers and load generators spell them, and in lower case (HTTP/2 habits). */
@@ -118,8 +118,11 @@ final class HttpSyntax {
         return b >= '0' && b <= '9';
     }
 
-    /** At most 40 characters of {@code text}, for reasons that quote what the client sent. */
-    static String shorten(String text) {
+    /**
+     * At most 40 characters of {@code text}, control and non-ASCII characters shown as '?', for
+     * reasons that quote what the client sent (a reason is one short, printable line).
+     */
+    public static String shorten(String text) {
         String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
         StringBuilder safe = new StringBuilder(shown.length());
         for (int i = 0; i < shown.length(); i++) {

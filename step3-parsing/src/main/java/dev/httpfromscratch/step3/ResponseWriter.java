@@ -100,10 +100,15 @@ public final class ResponseWriter {
         long now = clock.millis() / 1000;
         CachedDate cached = cachedDate;
         if (cached.epochSecond() != now) {
-            cached = new CachedDate(now, IMF_FIXDATE.format(Instant.ofEpochSecond(now)));
+            cached = new CachedDate(now, imfFixdate(now));
             cachedDate = cached; // a race only formats the same second twice
         }
         return cached.text();
+    }
+
+    /** {@code epochSecond} as an IMF-fixdate, the Date field's format: always 29 characters. */
+    public static String imfFixdate(long epochSecond) {
+        return IMF_FIXDATE.format(Instant.ofEpochSecond(epochSecond));
     }
 
     /** A field that would break the response apart (CR or LF in it) or is not ASCII is a bug in the handler. */

@@ -54,6 +54,23 @@ public final class Router {
         return String.join(", ", allowed);
     }
 
+    /**
+     * True when a handler serves {@code method} at {@code path} (HEAD wherever GET is): the
+     * request would reach a handler rather than get 404 or 405. A server asks before it invites a
+     * body with {@code 100 Continue}.
+     */
+    public boolean accepts(String method, String path) {
+        return handlerFor(method, routes.get(path)) != null;
+    }
+
+    private static Handler handlerFor(String method, Map<String, Handler> methods) {
+        if (methods == null) {
+            return null;
+        }
+        Handler handler = methods.get(method);
+        return handler == null && method.equals("HEAD") ? methods.get("GET") : handler;
+    }
+
     /** The response to {@code request}; never throws, whatever the handler does. */
     public HttpResponse respond(HttpRequest request) {
         String path = request.path();
@@ -61,10 +78,7 @@ public final class Router {
         if (methods == null) {
             return HttpResponse.error(404, "Nothing is served at " + HttpSyntax.shorten(path) + ".");
         }
-        Handler handler = methods.get(request.method());
-        if (handler == null && request.isHead()) {
-            handler = methods.get("GET");
-        }
+        Handler handler = handlerFor(request.method(), methods);
         if (handler == null) {
             String allowed = allowedMethods(path);
             return HttpResponse.error(405, HttpSyntax.shorten(path) + " accepts " + allowed + ", not "

@@ -14,9 +14,14 @@ public final class Routes {
 
     /** A new router with GET / and POST /api; later steps add their own routes to it. */
     public static Router step3() {
-        byte[] rootBody = ROOT_BODY.getBytes(StandardCharsets.US_ASCII);
+        HttpResponse root = root();
         return new Router()
-                .get("/", request -> HttpResponse.of(200, HttpResponse.TEXT_PLAIN, rootBody))
+                .get("/", request -> root)
                 .post("/api", new JsonApiHandler());
+    }
+
+    /** The answer to GET /: the same for every request (the final server encodes it once per event loop). */
+    public static HttpResponse root() {
+        return HttpResponse.of(200, HttpResponse.TEXT_PLAIN, ROOT_BODY.getBytes(StandardCharsets.US_ASCII));
     }
 }
