@@ -79,7 +79,7 @@ public final class BlockingServer implements Server {
      */
     private void acceptLoop() {
         // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 1: your step-1 accept loop, grown: wait for a connection slot before each accept(), hand each client to admit() instead of closing it, and return once the server is closing (docs/02-io.md, 'Code: the blocking server')");
+        // STUB: throw new UnsupportedOperationException("Step 1: your step-1 accept loop, grown: wait for a connection slot before each accept(), print its line for each client and hand it to admit() instead of closing it, and return once the server is closing (docs/02-io.md, 'Code: the blocking server')");
         while (!closing) {
             try {
                 connectionSlots.acquire(); // all slots taken: new clients wait in the kernel's backlog
@@ -97,6 +97,7 @@ public final class BlockingServer implements Server {
                 console.println("accept failed: " + failed.getMessage());
                 continue;
             }
+            console.println("client connected: " + client.getRemoteSocketAddress());
             if (!admit(client)) {
                 return;
             }
@@ -105,8 +106,8 @@ public final class BlockingServer implements Server {
     }
 
     /**
-     * Takes over a client just accepted (holding a connection slot): prints "client connected"
-     * and dispatches it. False when the server is closing, the client then closed unanswered.
+     * Takes over a client just accepted (holding a connection slot) and dispatches it. False when
+     * the server is closing: the client is then closed unanswered.
      */
     boolean admit(Socket client) {
         openConnections.add(client);
@@ -114,7 +115,6 @@ public final class BlockingServer implements Server {
             finish(client);
             return false;
         }
-        console.println("client connected: " + client.getRemoteSocketAddress());
         try {
             dispatch(client);
         } catch (RuntimeException | OutOfMemoryError cannotServe) {
