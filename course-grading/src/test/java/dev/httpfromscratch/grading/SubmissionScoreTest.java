@@ -75,6 +75,16 @@ class SubmissionScoreTest {
     }
 
     @Test
+    @DisplayName("a failure message of megabytes (a test quoting a server's flood of errors) is read, not a crash of the grade")
+    void hugeFailureMessageIsRead() throws Exception {
+        String flood = "nginx&apos;s &quot;error&quot;&#10;".repeat(100_000);
+        Map<String, List<SubmissionScore.Case>> cases = surefire(
+                "<testcase name=\"parsesOneByteAtATime(String)[1]\" classname=\"dev.httpfromscratch.step3.RequestParserTest\" time=\"1\">"
+                + "<failure message=\"" + flood + "\" type=\"org.opentest4j.AssertionFailedError\">trace</failure></testcase>");
+        assertThat(SubmissionScore.score(PARSES, cases.get(PARSES.location()), "").passed()).isFalse();
+    }
+
+    @Test
     @DisplayName("the answer key names each graded test by Class.method, from the reference's own report")
     void answerKeyFromTheReferenceReport(@TempDir Path key) throws IOException {
         Files.writeString(key.resolve("results.json"), """
