@@ -23,12 +23,19 @@ import java.util.stream.Stream;
  * <p>At checkpoint N ({@code -Dstarter.checkpoint=N}) the graded steps before N are shipped
  * solved (a catch-up starter, released after their deadline), the others stubbed.
  *
+ * <p>Reference jars ({@code -Dstarter.referenceJars=true}, or {@code all}): the runnable jars the
+ * reference built ({@code <module>/target/<module>.jar}) of the graded steps before the checkpoint
+ * ({@code true}) or of every graded step ({@code all}) go to {@code reference-jars/}, and the
+ * student README says so: a working server for the "By hand first" experiments of a step the
+ * student has not written yet. A jar can be decompiled, so {@code all} is the instructor's choice.
+ *
  * <p>Two checks make a bad starter fail the generator rather than reach students: no shipped
  * test file may use {@code Hidden} in any form, and every relative link of every shipped
  * Markdown file must resolve inside the starter.
  *
  * <pre>
  * mvn -pl course-grading compile exec:exec@starter [-Dstarter.dir=folder] [-Dstarter.checkpoint=N]
+ *     [-Dstarter.referenceJars=false|true|all]
  * </pre>
  */
 public final class StarterGenerator {
@@ -42,6 +49,8 @@ public final class StarterGenerator {
     static final String STUDENT_README = "grading/starter-README.md";
     /** A module's catalogue of mistake patches (.ci/check-mistakes), never copied. */
     private static final String MISTAKES = "mistakes";
+    /** Where the starter keeps the reference jars an instructor chose to ship. */
+    static final String REFERENCE_JARS = "reference-jars";
     /** Never copied, wherever they are. */
     private static final Set<String> SKIPPED_NAMES = Set.of("target", ".git", ".idea", ".vscode", ".settings");
 
@@ -53,6 +62,8 @@ public final class StarterGenerator {
     private int hiddenFiles;
     private final int checkpoint;
     private final List<String> solvedModules;
+    private final List<String> graded;
+    private List<String> jarModules = List.of();
 
     StarterGenerator(Path root, Path out) {
         this(root, out, 1);
@@ -62,7 +73,7 @@ public final class StarterGenerator {
         this.root = root;
         this.out = out;
         this.checkpoint = checkpoint;
-        List<String> graded = CourseModules.list(root).stream()
+        this.graded = CourseModules.list(root).stream()
                 .filter(module -> CourseModules.declaredPoints(root.resolve(module)) > 0).toList();
         if (checkpoint < 1 || checkpoint > graded.size() + 1) {
             throw new IllegalStateException("checkpoint " + checkpoint + " does not exist: the course has "
@@ -71,12 +82,27 @@ public final class StarterGenerator {
         this.solvedModules = graded.subList(0, checkpoint - 1);
     }
 
+    /**
+     * Which steps' reference jars ship: "false" none, "true" the steps before the checkpoint (their
+     * answers are released already), "all" every graded step.
+     */
+    StarterGenerator withReferenceJars(String which) {
+        jarModules = switch (which) {
+            case "false", "none", "" -> List.of();
+            case "true" -> solvedModules;
+            case "all" -> graded;
+            default -> throw new IllegalStateException("starter.referenceJars is '" + which + "': say false, true or all");
+        };
+        return this;
+    }
+
     public static void main(String[] args) throws IOException {
         Arguments arguments = Arguments.parse(args);
         Path root = arguments.path("--root");
         Path out = arguments.pathFromCwd("--out");
         try {
-            new StarterGenerator(root, out, Integer.parseInt(arguments.text("--checkpoint", "1"))).generate();
+            new StarterGenerator(root, out, Integer.parseInt(arguments.text("--checkpoint", "1")))
+                    .withReferenceJars(arguments.text("--reference-jars", "false")).generate();
         } catch (SolutionMarkers.MarkerException | IllegalStateException problem) {
             System.err.println("starter: " + problem.getMessage());
             System.exit(1);
@@ -98,7 +124,8 @@ public final class StarterGenerator {
         if (!Files.isRegularFile(readme)) {
             throw new IllegalStateException("the student README " + readme + " is missing");
         }
-        Files.writeString(out.resolve("README.md"), Files.readString(readme, StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        String studentReadme = Files.readString(readme, StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("README.md"), studentReadme + copyReferenceJars(), StandardCharsets.UTF_8);
         for (String folder : ROOT_FOLDERS.stream().sorted().toList()) {
             copyTree(root.resolve(folder));
         }
@@ -111,8 +138,54 @@ public final class StarterGenerator {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("this starter must not reach students:\n  " + String.join("\n  ", problems));
         }
-        System.out.printf("starter (checkpoint %d%s) written to %s: %d files, %d solution regions stubbed, %d solution files and %d hidden test files left out%n",
-                checkpoint, solvedModules.isEmpty() ? "" : ", solved: " + solvedModules, out, copied, regions, solutionFiles, hiddenFiles);
+        System.out.printf("starter (checkpoint %d%s%s) written to %s: %d files, %d solution regions stubbed, %d solution files and %d hidden test files left out%n",
+                checkpoint, solvedModules.isEmpty() ? "" : ", solved: " + solvedModules,
+                jarModules.isEmpty() ? "" : ", reference jars: " + jarModules, out, copied, regions, solutionFiles, hiddenFiles);
+    }
+
+    /**
+     * Copies the chosen steps' runnable jars into {@code reference-jars/} and returns the README's
+     * paragraph about them (empty when none ship). A jar missing or older than its module's
+     * sources is refused: the starter would ship a server that is not this reference.
+     */
+    private String copyReferenceJars() throws IOException {
+        if (jarModules.isEmpty()) {
+            return "";
+        }
+        StringBuilder list = new StringBuilder();
+        for (String module : jarModules) {
+            Path jar = root.resolve(module).resolve("target").resolve(module + ".jar");
+            if (!Files.isRegularFile(jar) || Files.getLastModifiedTime(jar).compareTo(newestSource(root.resolve(module))) < 0) {
+                throw new IllegalStateException(jar + " is missing or older than " + module + "'s sources: "
+                        + "build the reference first (mvn -B -ntp -q -DskipTests package)");
+            }
+            Path target = out.resolve(REFERENCE_JARS).resolve(module + ".jar");
+            Files.createDirectories(target.getParent());
+            Files.copy(jar, target);
+            copied++;
+            list.append("- `").append(REFERENCE_JARS).append('/').append(module).append(".jar`\n");
+        }
+        return "\n## Reference servers\n"
+                + "Your instructor included the reference's runnable jars of these steps, for the \"By hand first\"\n"
+                + "experiments of a step you have not written yet (`./java21 -jar reference-jars/<step>.jar --help`):\n\n"
+                + list;
+    }
+
+    private static java.nio.file.attribute.FileTime newestSource(Path module) throws IOException {
+        java.nio.file.attribute.FileTime newest = java.nio.file.attribute.FileTime.fromMillis(0);
+        Path main = module.resolve("src").resolve("main");
+        if (!Files.isDirectory(main)) {
+            return newest;
+        }
+        try (Stream<Path> files = Files.walk(main)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(file);
+                if (time.compareTo(newest) > 0) {
+                    newest = time;
+                }
+            }
+        }
+        return newest;
     }
 
     /** An earlier starter is replaced; any other non-empty folder is refused, never deleted. */

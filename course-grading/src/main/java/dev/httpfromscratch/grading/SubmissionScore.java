@@ -128,12 +128,11 @@ public final class SubmissionScore {
         }
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        // A test's captured output lands in the report as one text node, and a student's code can
-        // print megabytes: the JDK's default cap (100,000 characters per entity, the document
-        // included) would make the grader fail instead of the student's test. With no DOCTYPE
-        // allowed there are no entities to expand, so lifting the size caps opens no XML bomb.
-        factory.setAttribute("jdk.xml.maxGeneralEntitySizeLimit", "0");
+        // A failure message or captured output can be megabytes of text full of &#10; and &apos;;
+        // the JDK's default cap on entity expansion (100,000) then stops the whole grade. With no
+        // DOCTYPE there are no user entities to expand, so the cap guards nothing here.
         factory.setAttribute("jdk.xml.totalEntitySizeLimit", "0");
+        factory.setAttribute("jdk.xml.maxGeneralEntitySizeLimit", "0");
         for (Path file : files) {
             NodeList testcases = factory.newDocumentBuilder().parse(file.toFile()).getElementsByTagName("testcase");
             for (int i = 0; i < testcases.getLength(); i++) {

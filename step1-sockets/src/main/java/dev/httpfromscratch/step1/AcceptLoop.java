@@ -50,9 +50,9 @@ public final class AcceptLoop implements Server {
     /**
      * Creates the listening socket: socket(), SO_REUSEADDR on, bind() to every local address on
      * {@code port}, listen() with {@code backlog}. Throws {@link java.net.BindException} if the
-     * port is taken.
+     * port is taken. Public because steps 2 and 3 open their listening socket with it.
      */
-    static ServerSocket openListeningSocket(int port, int backlog) throws IOException {
+    public static ServerSocket openListeningSocket(int port, int backlog) throws IOException {
         // BEGIN SOLUTION
         // STUB: throw new UnsupportedOperationException("Step 1: return a socket listening on the port, with the backlog given, that can bind again while old connections sit in TIME_WAIT (docs/01-sockets.md, 'Stage 1: bind the listening socket')");
         ServerSocket socket = new ServerSocket(); // socket(AF_INET6, SOCK_STREAM, IPPROTO_IP): an unbound fd

@@ -1,9 +1,9 @@
 package dev.httpfromscratch.step2;
 
 import dev.httpfromscratch.common.Server;
+import dev.httpfromscratch.step1.AcceptLoop;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
@@ -12,7 +12,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Step 2: the accept loop of step 1, now handing every connection to a {@link ConnectionHandler}
+ * Step 2: the listening socket and accept loop of step 1, now handing every connection to a {@link ConnectionHandler}
  * that reads and writes with blocking I/O (docs/02-io.md).
  *
  * <p>With {@link ThreadingMode#SINGLE} the accept thread serves each client itself, so while it
@@ -58,32 +58,28 @@ public final class BlockingServer implements Server {
 
     @Override
     public void start() throws IOException {
-        listeningSocket = openListeningSocket(requestedPort, backlog);
-        acceptThread = Thread.ofPlatform().name("step2-accept-loop").start(this::acceptLoop);
-    }
-
-    /** Step 1's listening socket: socket(), SO_REUSEADDR, bind(), listen(backlog). */
-    static ServerSocket openListeningSocket(int port, int backlog) throws IOException {
-        // BEGIN SOLUTION
-        // STUB: throw new UnsupportedOperationException("Step 1: copy openListeningSocket from your step1-sockets AcceptLoop (docs/01-sockets.md, 'Stage 1: bind the listening socket')");
-        ServerSocket socket = new ServerSocket();
-        try {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(port), backlog);
-            return socket;
-        } catch (IOException | RuntimeException failed) {
-            socket.close();
-            throw failed;
-        }
-        // END SOLUTION
+        // Your step-1 code (step1-sockets): socket(), SO_REUSEADDR, bind(), listen(backlog).
+        listeningSocket = AcceptLoop.openListeningSocket(requestedPort, backlog);
+        acceptThread = Thread.ofPlatform().name("step2-accept-loop").start(() -> {
+            try {
+                acceptLoop();
+            } catch (RuntimeException stopped) {
+                // The loop is not written yet (or broke): say so, and refuse clients at once
+                // instead of leaving them queued in the backlog with nobody to accept them.
+                console.println("accept loop stopped: " + stopped.getMessage());
+                closeListeningSocket();
+            }
+        });
     }
 
     /**
      * Step 1's loop with two changes: it takes a connection slot before accept(), so no more than
      * {@code maxConnections} clients are served at once, and it hands each client to
-     * {@link #dispatch(Socket)} instead of closing it.
+     * {@link #admit(Socket)} instead of closing it. Returns once {@link #close()} has begun.
      */
     private void acceptLoop() {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Step 1: your step-1 accept loop, grown: wait for a connection slot before each accept(), print its line for each client and hand it to admit() instead of closing it, and return once the server is closing (docs/02-io.md, 'Code: the blocking server')");
         while (!closing) {
             try {
                 connectionSlots.acquire(); // all slots taken: new clients wait in the kernel's backlog
@@ -101,21 +97,33 @@ public final class BlockingServer implements Server {
                 console.println("accept failed: " + failed.getMessage());
                 continue;
             }
-            openConnections.add(client);
-            if (closing) { // close() ran between accept() and add(): it did not see this socket
-                finish(client);
+            console.println("client connected: " + client.getRemoteSocketAddress());
+            if (!admit(client)) {
                 return;
             }
-            console.println("client connected: " + client.getRemoteSocketAddress());
-            try {
-                dispatch(client);
-            } catch (RuntimeException | OutOfMemoryError cannotServe) {
-                // No thread could be started for it (or dispatch is not written yet): this client
-                // is closed unanswered, and the loop goes on with the next one.
-                console.println("cannot serve " + client.getRemoteSocketAddress() + ": " + cannotServe);
-                finish(client);
-            }
         }
+        // END SOLUTION
+    }
+
+    /**
+     * Takes over a client just accepted (holding a connection slot) and dispatches it. False when
+     * the server is closing: the client is then closed unanswered.
+     */
+    boolean admit(Socket client) {
+        openConnections.add(client);
+        if (closing) { // close() ran between accept() and add(): it did not see this socket
+            finish(client);
+            return false;
+        }
+        try {
+            dispatch(client);
+        } catch (RuntimeException | OutOfMemoryError cannotServe) {
+            // No thread could be started for it (or dispatch is not written yet): this client
+            // is closed unanswered, and the loop goes on with the next one.
+            console.println("cannot serve " + client.getRemoteSocketAddress() + ": " + cannotServe);
+            finish(client);
+        }
+        return true;
     }
 
     /**
@@ -165,16 +173,20 @@ public final class BlockingServer implements Server {
         return listeningSocket.getLocalPort();
     }
 
-    @Override
-    public void close() {
-        closing = true;
+    private void closeListeningSocket() {
         try {
             if (listeningSocket != null) {
-                listeningSocket.close(); // a thread blocked in accept() gets an error
+                listeningSocket.close();
             }
         } catch (IOException ignored) {
             // closing is best effort
         }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        closeListeningSocket(); // a thread blocked in accept() gets an error
         if (acceptThread != null) {
             acceptThread.interrupt(); // a thread waiting for a connection slot gives up
         }

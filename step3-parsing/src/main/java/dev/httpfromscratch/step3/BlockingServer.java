@@ -1,11 +1,11 @@
 package dev.httpfromscratch.step3;
 
 import dev.httpfromscratch.common.Server;
+import dev.httpfromscratch.step1.AcceptLoop;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -69,19 +69,24 @@ public final class BlockingServer implements Server {
 
     @Override
     public void start() throws IOException {
-        ServerSocket socket = new ServerSocket();
-        try {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(settings.port()), settings.backlog());
-        } catch (IOException | RuntimeException failed) {
-            socket.close();
-            throw failed;
-        }
-        listeningSocket = socket;
-        acceptThread = Thread.ofPlatform().name("step3-accept-loop").start(this::acceptLoop);
+        // Your step-1 code (step1-sockets): socket(), SO_REUSEADDR, bind(), listen(backlog).
+        listeningSocket = AcceptLoop.openListeningSocket(settings.port(), settings.backlog());
+        acceptThread = Thread.ofPlatform().name("step3-accept-loop").start(() -> {
+            try {
+                acceptLoop();
+            } catch (RuntimeException stopped) {
+                // The loop is not written yet (or broke): say so, and refuse clients at once
+                // instead of leaving them queued in the backlog with nobody to accept them.
+                console.println("accept loop stopped: " + stopped.getMessage());
+                closeQuietly(listeningSocket);
+            }
+        });
     }
 
+    /** Step 1's loop, handing each client to {@link #admit(Socket)} instead of closing it. */
     private void acceptLoop() {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Step 1: your step-1 accept loop, handing each client to admit() instead of closing it (docs/03-parsing.md, 'Written for you')");
         while (!listeningSocket.isClosed()) {
             Socket client;
             try {
@@ -93,19 +98,33 @@ public final class BlockingServer implements Server {
                 console.println("accept failed: " + failed.getMessage());
                 continue;
             }
-            if (!connectionSlots.tryAcquire()) {
-                refuseBusy(client);
-                continue;
+            admit(client);
+        }
+        // END SOLUTION
+    }
+
+    /** A client just accepted: served on a virtual thread of its own, or refused with 503 over the limit. */
+    void admit(Socket client) {
+        if (!connectionSlots.tryAcquire()) {
+            refuseBusy(client);
+            return;
+        }
+        openConnections.add(client);
+        connectionThreads.execute(() -> {
+            try {
+                serve(client);
+            } finally {
+                openConnections.remove(client);
+                connectionSlots.release();
             }
-            openConnections.add(client);
-            connectionThreads.execute(() -> {
-                try {
-                    serve(client);
-                } finally {
-                    openConnections.remove(client);
-                    connectionSlots.release();
-                }
-            });
+        });
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing left to release
         }
     }
 

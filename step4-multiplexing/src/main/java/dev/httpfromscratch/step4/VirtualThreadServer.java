@@ -1,6 +1,7 @@
 package dev.httpfromscratch.step4;
 
 import dev.httpfromscratch.common.Server;
+import dev.httpfromscratch.step1.AcceptLoop;
 import dev.httpfromscratch.step3.ParseResult;
 import dev.httpfromscratch.step3.RequestHead;
 import dev.httpfromscratch.step3.RequestParser;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -60,19 +60,29 @@ public final class VirtualThreadServer implements Server {
 
     @Override
     public void start() throws IOException {
-        listeningSocket = new ServerSocket();
-        try {
-            listeningSocket.setReuseAddress(true);
-            listeningSocket.bind(new InetSocketAddress(options.port()), options.backlog());
-        } catch (IOException | RuntimeException failed) {
-            listeningSocket.close();
-            throw failed;
-        }
+        // Your step-1 code (step1-sockets): socket(), SO_REUSEADDR, bind(), listen(backlog).
+        listeningSocket = AcceptLoop.openListeningSocket(options.port(), options.backlog());
         // The accept loop itself is a virtual thread too: accept() parks it the same way.
-        acceptThread = Thread.ofVirtual().name("step4-accept").start(this::acceptLoop);
+        acceptThread = Thread.ofVirtual().name("step4-accept").start(() -> {
+            try {
+                acceptLoop();
+            } catch (RuntimeException stopped) {
+                // The loop is not written yet (or broke): say so, and refuse clients at once
+                // instead of leaving them queued in the backlog with nobody to accept them.
+                console.println("accept loop stopped: " + stopped.getMessage());
+                try {
+                    listeningSocket.close();
+                } catch (IOException ignored) {
+                    // nothing left to release
+                }
+            }
+        });
     }
 
+    /** Step 1's loop, taking a connection slot before accept() and handing each client to {@link #admit(Socket)}. */
     private void acceptLoop() {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Step 1: your step-1 accept loop, grown as in step 2: wait for a connection slot before each accept(), hand each client to admit() instead of closing it, and return once the server is closing (docs/04-multiplexing.md, 'Code: VirtualThreadServer.serveConnection')");
         while (!closing) {
             try {
                 // At the limit, wait for a slot before accepting: the extra clients wait in the
@@ -84,7 +94,6 @@ public final class VirtualThreadServer implements Server {
             Socket client;
             try {
                 client = listeningSocket.accept();
-                ioThreads.record(IoThreads.Operation.ACCEPT);
             } catch (IOException acceptFailed) {
                 connectionSlots.release();
                 if (closing || listeningSocket.isClosed()) {
@@ -93,12 +102,19 @@ public final class VirtualThreadServer implements Server {
                 console.println("accept failed: " + acceptFailed.getMessage());
                 continue;
             }
-            openSockets.add(client);
-            if (closing) {
-                closeQuietly(client); // close() may have gone through openSockets before this one was added
-            }
-            connectionThreads.newThread(() -> serve(client)).start();
+            admit(client);
         }
+        // END SOLUTION
+    }
+
+    /** A client just accepted (holding a connection slot): served on a virtual thread of its own. */
+    void admit(Socket client) {
+        ioThreads.record(IoThreads.Operation.ACCEPT);
+        openSockets.add(client);
+        if (closing) {
+            closeQuietly(client); // close() may have gone through openSockets before this one was added
+        }
+        connectionThreads.newThread(() -> serve(client)).start();
     }
 
     /** Runs one connection's handler and cleans up after it, whatever happens in it. */
