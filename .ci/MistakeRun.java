@@ -1,5 +1,4 @@
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.httpfromscratch.testkit.TestFailures;
 import java.lang.reflect.AnnotatedElement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -135,28 +134,13 @@ public final class MistakeRun {
         }
 
         private String displayPath(TestIdentifier test) {
-            List<String> names = new ArrayList<>();
-            for (Optional<TestIdentifier> node = Optional.of(test); node.isPresent(); node = plan.getParent(node.get())) {
-                if (node.get().getParentId().isPresent()) {
-                    names.addFirst(node.get().getDisplayName());
-                }
-            }
-            return String.join(" › ", names);
+            return TestFailures.displayPath(plan, test);
         }
     }
 
     /** What the score report shows a student: an assertion's message, or the exception and where it was thrown. */
     private static String describe(TestExecutionResult result) {
-        Throwable failure = result.getThrowable().orElse(null);
-        if (failure == null) {
-            return result.getStatus().toString();
-        }
-        if (failure instanceof AssertionError) {
-            return String.valueOf(failure.getMessage()).strip();
-        }
-        StringWriter trace = new StringWriter();
-        failure.printStackTrace(new PrintWriter(trace));
-        return String.join("\n", trace.toString().lines().limit(8).toList());
+        return TestFailures.describe(result);
     }
 
     private static String oneLine(String message) {

@@ -1,8 +1,6 @@
 package dev.httpfromscratch.testkit;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -202,30 +200,12 @@ public final class GradingListener implements TestExecutionListener {
         return "the test run ended before this test (did the JVM crash or time out?)";
     }
 
-    /** "Step 1: the accept loop › prints ..." : the display names below the engine. */
     private String displayPath(TestIdentifier test) {
-        List<String> names = new ArrayList<>();
-        for (Optional<TestIdentifier> node = Optional.of(test); node.isPresent(); node = plan.getParent(node.get())) {
-            if (node.get().getParentId().isPresent()) { // the root is the engine ("JUnit Jupiter")
-                names.addFirst(node.get().getDisplayName());
-            }
-        }
-        return String.join(" › ", names);
+        return TestFailures.displayPath(plan, test);
     }
 
-    /** The failure as a student should read it: the assertion's message, or the exception and its first frames. */
     private static String describe(TestExecutionResult result) {
-        Throwable failure = result.getThrowable().orElse(null);
-        if (failure == null) {
-            return result.getStatus().toString();
-        }
-        if (failure instanceof AssertionError) {
-            return String.valueOf(failure.getMessage()).strip();
-        }
-        StringWriter trace = new StringWriter();
-        failure.printStackTrace(new PrintWriter(trace));
-        List<String> lines = trace.toString().lines().limit(8).toList(); // where it was thrown is what helps
-        return String.join("\n", lines);
+        return TestFailures.describe(result);
     }
 
     private static String moduleName() {

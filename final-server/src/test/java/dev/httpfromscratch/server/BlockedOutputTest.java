@@ -4,11 +4,8 @@ import static dev.httpfromscratch.testkit.ResponseAssert.assertThatResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httpfromscratch.testkit.RawConnection;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -39,12 +36,12 @@ class BlockedOutputTest {
                 .redirectError(stderr.toFile()).start();
         try {
             int serverPort = port;
-            Conditions.await("the server process to accept on port " + port, () -> accepts(serverPort), () -> read(stderr));
+            Conditions.await("the server process to accept on port " + port, () -> Conditions.accepts(serverPort), () -> Conditions.readOrEmpty(stderr));
             String longTarget = "/" + "x".repeat(300);
             try (RawConnection client = RawConnection.open(port)) {
                 for (int i = 0; i < REQUESTS; i++) {
                     assertThatResponse(client.send("GET " + longTarget + " HTTP/1.1\r\nHost: x\r\n\r\n").readResponse())
-                            .as("request %d of %d, its access log line unread (server stderr: %s)", i + 1, REQUESTS, read(stderr)).hasStatus(404);
+                            .as("request %d of %d, its access log line unread (server stderr: %s)", i + 1, REQUESTS, Conditions.readOrEmpty(stderr)).hasStatus(404);
                 }
             }
             try (RawConnection client = RawConnection.open(port)) {
@@ -55,27 +52,11 @@ class BlockedOutputTest {
             }
             process.destroy(); // SIGTERM
             assertThat(process.waitFor(RawConnection.DEFAULT_DEADLINE.toSeconds(), TimeUnit.SECONDS))
-                    .as("the process exits after SIGTERM although its stdout is still full; its stderr:%n%s", read(stderr)).isTrue();
+                    .as("the process exits after SIGTERM although its stdout is still full; its stderr:%n%s", Conditions.readOrEmpty(stderr)).isTrue();
             assertThat(process.exitValue()).as("a graceful stop exits 0").isZero();
         } finally {
             process.destroyForcibly();
             Files.deleteIfExists(stderr);
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (IOException notYet) {
-            return false;
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException unreadable) {
-            return "";
         }
     }
 }

@@ -73,4 +73,22 @@ final class Conditions {
             throw new IllegalStateException("cannot list /proc/self/fd (not Linux?)", unreadable);
         }
     }
+
+    /** True once something accepts TCP connections on the loopback {@code port} (a server or a proxy that has started). */
+    static boolean accepts(int port) {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** A log file's text so far, or "" when it cannot be read (yet): for failure messages. */
+    static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException unreadable) {
+            return "";
+        }
+    }
 }

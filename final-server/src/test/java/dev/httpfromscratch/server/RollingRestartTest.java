@@ -109,7 +109,7 @@ class RollingRestartTest {
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         CountDownLatch clientsDone = new CountDownLatch(CLIENTS);
         try {
-            Conditions.await("nginx to listen on port " + listen, () -> answers(listen), () -> read(prefix.resolve("nginx.out")));
+            Conditions.await("nginx to listen on port " + listen, () -> Conditions.accepts(listen), () -> Conditions.readOrEmpty(prefix.resolve("nginx.out")));
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
             URI root = URI.create("http://127.0.0.1:" + listen + "/");
             URI api = URI.create("http://127.0.0.1:" + listen + "/api");
@@ -147,7 +147,7 @@ class RollingRestartTest {
             }
             running.set(false);
             assertThat(clientsDone.await(RawConnection.DEFAULT_DEADLINE.toSeconds(), TimeUnit.SECONDS)).as("the clients stopped").isTrue();
-            String errorLog = read(prefix.resolve("error.log"));
+            String errorLog = Conditions.readOrEmpty(prefix.resolve("error.log"));
             // At most ten of each in the message: a broken drain fails thousands of requests.
             assertThat(failures.size()).as("requests that failed through nginx during the rolling restart (%d GETs, %d POSTs sent); the first:%n%s%nnginx's first errors:%n%s",
                     gets.get(), posts.get(), String.join("\n", failures.stream().limit(10).toList()),
@@ -165,22 +165,6 @@ class RollingRestartTest {
             for (FinalServer instance : instances) {
                 instance.close();
             }
-        }
-    }
-
-    private static boolean answers(int port) {
-        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (IOException notYet) {
-            return false;
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException unreadable) {
-            return "";
         }
     }
 }
