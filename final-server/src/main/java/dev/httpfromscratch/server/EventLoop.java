@@ -76,9 +76,14 @@ final class EventLoop implements Runnable {
     private long nextSweep;
 
     EventLoop(int number, ServerContext context, FixedResponses fixedResponses) throws IOException {
+        this(number, context, fixedResponses, Selector.open()); // epoll_create1(): one epoll fd per loop
+    }
+
+    /** A loop on the selector given: the server passes a real one; EventLoopTest one that works in memory. */
+    EventLoop(int number, ServerContext context, FixedResponses fixedResponses, Selector selector) {
         this.number = number;
         this.context = context;
-        this.selector = Selector.open(); // epoll_create1(): one epoll fd per loop
+        this.selector = selector;
         this.fixedResponses = fixedResponses;
         this.accessLog = new AccessLog(context.accessLog);
         this.resources = new LoopResources(readBuffer, writeBuffer, fixedResponses, context.metrics.recorder(), accessLog,
@@ -232,6 +237,17 @@ final class EventLoop implements Runnable {
         }
         due.clear();
         // END SOLUTION
+    }
+
+    /**
+     * What a turn does after {@code select()} returned, at the time given: take the connections
+     * handed over, then sweep. run() does the same with its own clock (and sweeps only when a
+     * sweep is due); EventLoopTest calls this with a fake clock and no thread.
+     */
+    void turnAt(long at) {
+        now = at;
+        registerNewConnections();
+        sweep();
     }
 
     /** Called once by Connection.close(), through {@link LoopResources#closed()}. */

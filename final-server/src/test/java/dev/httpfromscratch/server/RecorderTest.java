@@ -3,12 +3,20 @@ package dev.httpfromscratch.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.step3.HttpHeaders;
+import dev.httpfromscratch.step3.HttpRequest;
+import dev.httpfromscratch.step3.HttpResponse;
 import io.prometheus.client.CollectorRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** One event loop's metrics recorder in memory: what one answered request adds to the registry. */
-@DisplayName("Final server: recording a request's metrics, in memory")
+/**
+ * The walkthrough's metrics step in memory: what one answered request adds to the registry
+ * ({@code Recorder.request}), and the page that shows it ({@code FinalRoutes.metricsPage}).
+ */
+@DisplayName("Final server: recording a request's metrics and showing them, in memory")
 class RecorderTest {
     private final ServerMetrics metrics = new ServerMetrics();
     private final CollectorRegistry registry = metrics.registry();
@@ -42,5 +50,35 @@ class RecorderTest {
         recorder.request("GET", 200, "/health", 1_000_000);
         assertThat(requests("GET", "200")).as("http_requests_total{method=\"GET\",status=\"200\"}").isEqualTo(2);
         assertThat(registry.getSampleValue("http_request_duration_seconds_count")).as("durations observed for /metrics and /health").isEqualTo(0);
+    }
+
+    private static HttpRequest getMetrics(String accept) {
+        HttpHeaders headers = new HttpHeaders().add("Host", "x");
+        if (accept != null) {
+            headers.add("Accept", accept);
+        }
+        return new HttpRequest("GET", "/metrics", "HTTP/1.1", headers, new byte[0]);
+    }
+
+    @Test
+    @Points(1)
+    @DisplayName("GET /metrics answers the registry in the format Accept asks for, with that format's Content-Type")
+    void metricsPage() {
+        metrics.recorder().request("GET", 200, "/", 1_000_000);
+        CachedExposition expositions = new CachedExposition(metrics, Duration.ZERO);
+
+        HttpResponse text = FinalRoutes.metricsPage(expositions, getMetrics(null));
+        String body = new String(text.body(), StandardCharsets.UTF_8);
+        assertThat(text.status()).as("status of GET /metrics without Accept").isEqualTo(200);
+        assertThat(text.headers().get("Content-Type")).as("Content-Type of GET /metrics without Accept (curl's)")
+                .startsWith("text/plain; version=0.0.4");
+        assertThat(body).as("the page after one GET / answered 200 (first 300 characters: %s)", body.substring(0, Math.min(300, body.length())))
+                .contains("http_requests_total{method=\"GET\",status=\"200\",} 1.0");
+
+        String openMetrics = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+        HttpResponse scraped = FinalRoutes.metricsPage(expositions, getMetrics(openMetrics));
+        assertThat(scraped.headers().get("Content-Type")).as("Content-Type when Prometheus asks with Accept: %s (it refuses"
+                + " OpenMetrics bytes labelled as another format)", openMetrics).startsWith("application/openmetrics-text");
+        assertThat(new String(scraped.body(), StandardCharsets.UTF_8)).as("the OpenMetrics page ends with").endsWith("# EOF\n");
     }
 }
