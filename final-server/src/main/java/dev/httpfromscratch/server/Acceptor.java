@@ -121,7 +121,10 @@ final class Acceptor implements Runnable {
         context.openConnections.incrementAndGet(); // only this thread adds, so check-then-add cannot overshoot
         try {
             channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // responses leave at once, no Nagle delay
+            // setsockopt(TCP_NODELAY), the one place the server sets it: without it the kernel holds a
+            // small segment while earlier bytes are unacknowledged, and the client's delayed ACK can
+            // hold that ACK 40 ms (docs/05-final-server.md, "Nagle, delayed ACKs and one write per response").
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             boolean adopted = loops[next].adopt(channel);
             next = next + 1 == loops.length ? 0 : next + 1;
             if (!adopted) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.httpfromscratch.step3.ParserLimits;
 import dev.httpfromscratch.step3.RequestRejection;
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RawResponse;
 import dev.httpfromscratch.testkit.RunningServer;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Chunked request bodies (RFC 9112 §7.1) and the request-smuggling defences around them: every
  * framing two readers could disagree about is refused with 400 and a close.
  */
+@Stage(value = 5, title = "chunked request bodies", section = "docs/05-final-server.md#code-chunkedbody")
 @DisplayName("Final server: chunked request bodies and smuggling defences")
 class ChunkedBodyTest {
     private static final Duration DEADLINE = RawConnection.DEFAULT_DEADLINE;

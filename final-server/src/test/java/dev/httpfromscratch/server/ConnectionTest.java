@@ -3,6 +3,7 @@ package dev.httpfromscratch.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import java.nio.channels.SelectionKey;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * client's next reads return (bytes, FIN, a reset) and reads back what the server wrote, in how
  * many write() calls, and whether it shut its side or closed.
  */
+@Stage(value = 3, title = "the event loop: a read turn, the hand-off, the deadlines and the sweep", section = "docs/05-final-server.md#code-connectiononreadable")
 @DisplayName("Final server: a connection's read turn, in memory")
 class ConnectionTest {
     private static final long T0 = 1_000_000_000_000L;

@@ -3,6 +3,7 @@ package dev.httpfromscratch.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
  * timeouts are deadlines that trickling bytes do not move, the write timeout is a stall timer
  * that any progress restarts, and a new request restarts its phase.
  */
+@Stage(value = 3, title = "the event loop: a read turn, the hand-off, the deadlines and the sweep", section = "docs/05-final-server.md#code-connectiononreadable")
 @DisplayName("Final server: deadlines, on a fake clock")
 class DeadlinesTest {
     private static final long SECOND = 1_000_000_000L;

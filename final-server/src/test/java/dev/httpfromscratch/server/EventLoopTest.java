@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * a selector that records what the loop asks of it, connections that are byte queues, and a clock
  * the test moves. No thread, no socket, no waiting.
  */
+@Stage(value = 3, title = "the event loop: a read turn, the hand-off, the deadlines and the sweep", section = "docs/05-final-server.md#code-connectiononreadable")
 @DisplayName("Final server: the event loop's hand-off and sweep, in memory")
 class EventLoopTest {
     private static final long SECOND = 1_000_000_000L;

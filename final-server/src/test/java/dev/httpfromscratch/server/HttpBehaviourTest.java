@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httpfromscratch.step3.Routes;
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RawResponse;
 import dev.httpfromscratch.testkit.RunningServer;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * pipelining, HTTP/1.0, HEAD, Expect: 100-continue, Host checks, and the routes GET /, POST /api,
  * GET /health. Every test talks to a server on an ephemeral port over a real socket.
  */
+@Stage(value = 4, title = "the whole server, over real sockets", section = "docs/05-final-server.md#what-the-grader-checks")
 @DisplayName("Final server: HTTP/1.1 as clients use it")
 class HttpBehaviourTest {
     private static final Duration DEADLINE = RawConnection.DEFAULT_DEADLINE;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.httpfromscratch.step3.ParserLimits;
 import dev.httpfromscratch.testkit.ConnectionGroup;
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RawResponse;
 import dev.httpfromscratch.testkit.RunningServer;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * Every limit and timeout of ServerConfig, each with a tiny value set for the test (200 ms, a few
  * bytes), so the tests assert what happened (a 408, a 431, a close) and never how long it took.
  */
+@Stage(value = 4, title = "the whole server, over real sockets", section = "docs/05-final-server.md#what-the-grader-checks")
 @DisplayName("Final server: limits and timeouts")
 class LimitsAndTimeoutsTest {
     private static final Duration DEADLINE = RawConnection.DEFAULT_DEADLINE;

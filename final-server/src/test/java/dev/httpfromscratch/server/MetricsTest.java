@@ -4,6 +4,7 @@ import static dev.httpfromscratch.testkit.ResponseAssert.assertThatResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RawResponse;
 import dev.httpfromscratch.testkit.RunningServer;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * GET /metrics: the Prometheus exposition of the server's own registry. Counters end in _total
  * (without the _created series simpleclient would add), label values come from bounded sets.
  */
+@Stage(value = 4, title = "the whole server, over real sockets", section = "docs/05-final-server.md#what-the-grader-checks")
 @DisplayName("Final server: GET /metrics")
 class MetricsTest {
     private static final String GET_ROOT = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";

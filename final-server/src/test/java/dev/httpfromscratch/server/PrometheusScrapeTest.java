@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RunningServer;
 import java.io.File;
@@ -31,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the request counter rose by exactly the number of requests sent. That checks the whole path:
  * the exposition format, the content type, a scrape over a real connection, and the counter.
  */
+@Stage(value = 4, title = "the whole server, over real sockets", section = "docs/05-final-server.md#what-the-grader-checks")
 @DisplayName("Final server: scraped by a real Prometheus")
 class PrometheusScrapeTest {
     /** Long enough for a slow CI machine to start Prometheus and scrape a few times; only stops a hang. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.httpfromscratch.step3.Routes;
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RunningServer;
 import java.io.ByteArrayInputStream;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Clients we did not write: the JDK's HttpClient and curl. Each has its own idea of keep-alive,
  * chunked uploads and Expect: 100-continue, and all of them must work against the server.
  */
+@Stage(value = 4, title = "the whole server, over real sockets", section = "docs/05-final-server.md#what-the-grader-checks")
 @DisplayName("Final server: real clients (JDK HttpClient, curl)")
 class RealClientsTest {
     private static final long DEADLINE_SECONDS = RawConnection.DEFAULT_DEADLINE.toSeconds();
@@ -68,6 +70,7 @@ class RealClientsTest {
 
     @Test
     @Points(2)
+    @Stage(value = 5, title = "chunked request bodies", section = "docs/05-final-server.md#code-chunkedbody")
     @DisplayName("HttpClient: a body of unknown length goes chunked, and expectContinue(true) waits for 100 Continue")
     void httpClientChunkedAndExpectContinue() throws Exception {
         try (RunningServer server = TestServers.start(); HttpClient client = client()) {
@@ -105,6 +108,7 @@ class RealClientsTest {
 
     @Test
     @Points(2)
+    @Stage(value = 5, title = "chunked request bodies", section = "docs/05-final-server.md#code-chunkedbody")
     @DisplayName("curl: the walkthrough's GET / and POST /api, a chunked upload, and /metrics")
     void curlCommands(@TempDir Path directory) throws Exception {
         assumeTrue(curlIsInstalled(), "curl is not installed (sudo apt-get install curl)");

@@ -3,6 +3,7 @@ package dev.httpfromscratch.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import dev.httpfromscratch.step3.HttpHeaders;
 import dev.httpfromscratch.step3.HttpRequest;
 import dev.httpfromscratch.step3.HttpResponse;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * The walkthrough's metrics step in memory: what one answered request adds to the registry
  * ({@code Recorder.request}), and the page that shows it ({@code FinalRoutes.metricsPage}).
  */
+@Stage(value = 1, title = "the request counter, the duration histogram and GET /metrics", section = "docs/05-final-server.md#code-recorderrequest-and-finalroutesmetricspage")
 @DisplayName("Final server: recording a request's metrics and showing them, in memory")
 class RecorderTest {
     private final ServerMetrics metrics = new ServerMetrics();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httpfromscratch.step3.ResponseWriter;
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * The request pipeline in memory: no socket, no event loop, a clock the test sets. Bytes go in,
  * and the test reads what a client would have received and whether the connection stays open.
  */
+@Stage(value = 2, title = "a request in, its answer out", section = "docs/05-final-server.md#code-requestpipelineprocess")
 @DisplayName("Final server: the request pipeline, in memory")
 class RequestPipelineTest {
     private static final String GET_ROOT = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";

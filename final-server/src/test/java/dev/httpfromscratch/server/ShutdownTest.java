@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.httpfromscratch.testkit.Points;
+import dev.httpfromscratch.testkit.Stage;
 import dev.httpfromscratch.testkit.RawConnection;
 import dev.httpfromscratch.testkit.RunningServer;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * Graceful shutdown (what SIGTERM and Ctrl-C trigger through ServerMain's shutdown hook): stop
  * accepting, close idle connections, finish requests in flight, and give up at a deadline.
  */
+@Stage(value = 4, title = "the whole server, over real sockets", section = "docs/05-final-server.md#what-the-grader-checks")
 @DisplayName("Final server: graceful shutdown")
 class ShutdownTest {
     private static final Duration DEADLINE = RawConnection.DEFAULT_DEADLINE;
