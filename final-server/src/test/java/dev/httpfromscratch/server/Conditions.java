@@ -38,7 +38,7 @@ public final class Conditions {
     }
 
     /** The server's http_connections_active gauge: connections an event loop owns right now. */
-    static double activeConnections(FinalServer server) {
+    public static double activeConnections(FinalServer server) {
         Double value = server.metrics().registry().getSampleValue("http_connections_active");
         return value == null ? 0 : value;
     }
