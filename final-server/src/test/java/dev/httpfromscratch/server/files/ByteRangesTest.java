@@ -33,7 +33,7 @@ class ByteRangesTest {
     }
 
     @Test
-    @Points(2)
+    @Points(1)
     @DisplayName("a first byte at or past the end, or the last 0 bytes, is unsatisfiable (416)")
     void unsatisfiable() {
         assertThat(decide("bytes=1000-")).as("Range: bytes=1000- of a 1000-byte file (its last byte is 999)").isEqualTo(ByteRanges.UNSATISFIABLE);

@@ -105,7 +105,7 @@ class FileDownloadTest {
     }
 
     @Test
-    @Points(2)
+    @Points(1)
     @DisplayName("Range: bytes=1000-1999 gets 206 with Content-Range and exactly those bytes; bytes=-10 the last ten")
     void ranges() {
         try (RunningServer server = FileServers.start(dir); RawConnection client = server.connect()) {
@@ -121,7 +121,7 @@ class FileDownloadTest {
     }
 
     @Test
-    @Points(2)
+    @Points(1)
     @DisplayName("a range past the end gets 416 with Content-Range: bytes */size; several ranges or a stale If-Range get the whole file (200)")
     void unsatisfiableAndIgnoredRanges() {
         try (RunningServer server = FileServers.start(dir); RawConnection client = server.connect()) {
@@ -163,7 +163,7 @@ class FileDownloadTest {
     }
 
     @Test
-    @Points(2)
+    @Points(1)
     @DisplayName("a request split across writes, and a request pipelined behind a large file, are answered in order")
     void splitAndPipelined() {
         try (RunningServer server = FileServers.start(dir); RawConnection client = server.connect()) {
