@@ -28,7 +28,8 @@ public final class TextRoutes {
             return Reply.of(HttpResponse.error(400, malformed.getMessage()));
         }
         HttpResponse plain = HttpResponse.text(200, text).withHeader("Vary", "Accept-Encoding");
-        if (GzipNegotiation.choose(request.header("Accept-Encoding"), true) == GzipNegotiation.Coding.IDENTITY) {
+        String acceptEncoding = request.header("Accept-Encoding");
+        if (acceptEncoding == null || GzipNegotiation.choose(acceptEncoding, true) == GzipNegotiation.Coding.IDENTITY) {
             return Reply.of(plain);
         }
         return Reply.of(new HttpResponse(200, plain.headers().copy().add("Content-Encoding", "gzip"), gzip(plain.body())));

@@ -19,6 +19,7 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a file. Each test starts a server on port 0 serving a fresh temporary directory.
  */
 @Extension("files")
+@ExtendWith(ServerLogOnFailure.class)
 @DisplayName("Files: downloading over a socket")
 class FileDownloadTest {
     @TempDir

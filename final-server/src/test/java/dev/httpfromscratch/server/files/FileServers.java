@@ -39,7 +39,9 @@ final class FileServers {
     static RunningServer start(Path directory, UnaryOperator<ServerConfig> change) {
         ServerConfig config = change.apply(ServerConfig.defaults().withPort(0).withEventLoops(2).withAccessLog(false));
         RunOptions options = RunOptions.defaults().withFilesDir(directory);
-        return RunningServer.start(console -> new FinalServer(config, options, console, console));
+        RunningServer server = RunningServer.start(console -> new FinalServer(config, options, console, console));
+        ServerLogOnFailure.lastConsole = server.console();
+        return server;
     }
 
     /** A file of {@code size} bytes whose byte i is (i * 31 + i / 251) mod 256: every range is distinguishable. */

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a 1 GiB file with the heap staying flat; and no file descriptor left open, however a download ends.
  */
 @Extension("files")
+@ExtendWith(ServerLogOnFailure.class)
 @DisplayName("Files: large files, slow readers, no copies, no leaks")
 class LargeDownloadsTest {
     private static final int MIB = 1024 * 1024;

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * python3-requests). They check what a student checks by hand, so they carry no points.
  */
 @Extension("files")
+@ExtendWith(ServerLogOnFailure.class)
 @DisplayName("Files: curl, wget and Python requests download, resume and revalidate")
 class RealClientsFilesTest {
     @TempDir

@@ -17,10 +17,12 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** POST /files/{name} (docs/08-files.md, "Code: storing an upload"): 201 with Location, one-segment names, bounded, atomic. */
 @Extension("files")
+@ExtendWith(ServerLogOnFailure.class)
 @DisplayName("Files: storing an upload")
 class UploadTest {
     @TempDir
