@@ -122,6 +122,9 @@ final class Acceptor implements Runnable {
         try {
             channel.configureBlocking(false);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // responses leave at once, no Nagle delay
+            if (context.options.sendBufferBytes() > 0) {
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, context.options.sendBufferBytes()); // setsockopt: the kernel doubles it for its bookkeeping
+            }
             boolean adopted = loops[next].adopt(channel);
             next = next + 1 == loops.length ? 0 : next + 1;
             if (!adopted) {

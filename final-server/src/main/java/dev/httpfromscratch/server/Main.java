@@ -68,7 +68,8 @@ public final class Main {
                 .flag("access-log", "on|off", "one JSON line per request on standard output", "on", "ACCESS_LOG")
                 .flag("log-connections", "on|off", "step 1's 'client connected' line per connection, in the access log", "off", "LOG_CONNECTIONS")
                 .flag("files-dir", "DIR", "serve GET/HEAD /files/..., store POST /files/NAME, and answer /echo/... and /user-agent (docs/08-files.md); "
-                        + "empty: off", "", "FILES_DIR");
+                        + "empty: off", "", "FILES_DIR")
+                .flag("send-buffer-bytes", "N", "SO_SNDBUF of each connection (0 = the kernel's autotuning)", "0", "SEND_BUFFER_BYTES");
     }
 
     /** The flags that are not limits: bind address, drain delay, connection lines (the command line's drain delay is not zero). */
@@ -95,6 +96,7 @@ public final class Main {
             }
         }
         return RunOptions.defaults().withBindAddress(address).withFilesDir(files)
+                .withSendBufferBytes(options.integer("send-buffer-bytes", 0, 1 << 30))
                 .withDrainDelay(Duration.ofMillis(options.number("drain-delay-ms", 0, 3_600_000L)))
                 .withLogConnections(options.choice("log-connections", "on", "off").equals("on"));
     }

@@ -41,7 +41,7 @@ class MainTest {
         assertThat(out.toString()).contains("--port N", "env PORT", "--event-loops N", "env EVENT_LOOPS", "--max-connections",
                 "--header-timeout-ms", "env HEADER_TIMEOUT_MS", "--idle-timeout-ms", "--body-timeout-ms", "--write-timeout-ms",
                 "--shutdown-timeout-ms", "--max-body-bytes", "--body-budget-bytes", "env BODY_BUDGET_BYTES", "--access-log on|off", "env ACCESS_LOG",
-                "--drain-delay-ms", "env DRAIN_DELAY_MS", "--bind ADDRESS", "env BIND", "--log-connections on|off", "--files-dir DIR", "env FILES_DIR");
+                "--drain-delay-ms", "env DRAIN_DELAY_MS", "--bind ADDRESS", "env BIND", "--log-connections on|off", "--files-dir DIR", "env FILES_DIR", "--send-buffer-bytes N");
     }
 
     @Test

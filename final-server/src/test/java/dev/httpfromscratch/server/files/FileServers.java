@@ -37,8 +37,17 @@ final class FileServers {
 
     /** Port 0, two event loops, no access log, files from {@code directory}; {@code change} adjusts the limits. */
     static RunningServer start(Path directory, UnaryOperator<ServerConfig> change) {
+        return start(directory, change, 0);
+    }
+
+    /**
+     * As {@link #start(Path, UnaryOperator)}, with every connection's send buffer pinned to
+     * {@code sendBufferBytes} (0: the kernel's autotuning, which on loopback grows to megabytes
+     * and lets a 512 KiB sendfile fit whole): a small one makes sendfile return after a part.
+     */
+    static RunningServer start(Path directory, UnaryOperator<ServerConfig> change, int sendBufferBytes) {
         ServerConfig config = change.apply(ServerConfig.defaults().withPort(0).withEventLoops(2).withAccessLog(false));
-        RunOptions options = RunOptions.defaults().withFilesDir(directory);
+        RunOptions options = RunOptions.defaults().withFilesDir(directory).withSendBufferBytes(sendBufferBytes);
         RunningServer server = RunningServer.start(console -> new FinalServer(config, options, console, console));
         ServerLogOnFailure.lastConsole = server.console();
         return server;

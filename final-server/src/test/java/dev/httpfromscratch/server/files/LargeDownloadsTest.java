@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Large files on the event loop (docs/08-files.md, "Code: sending a file without copying"):
- * readers with a small window, so the kernel takes a little of the file at a time and the
- * transfer must resume on OP_WRITE; many downloads at once while other clients are still served;
+ * a send buffer pinned small and readers with a small window, so the kernel takes a little of the
+ * file at a time and the transfer must resume on OP_WRITE; many downloads at once while other clients are still served;
  * a 1 GiB file with the heap staying flat; and no file descriptor left open, however a download ends.
  */
 @Extension("files")
@@ -75,10 +75,10 @@ class LargeDownloadsTest {
 
     @Test
     @Points(2)
-    @DisplayName("a reader with a 16 KiB window gets an 8 MiB file whole: the transfer resumes each time the socket has room")
+    @DisplayName("with a 16 KiB send buffer and a 16 KiB window, an 8 MiB file arrives whole: every transfer is partial and resumes where it stopped")
     void slowReader() throws Exception {
         Path file = FileServers.patterned(dir, "eight.bin", 8 * MIB);
-        try (RunningServer server = FileServers.start(dir); Socket socket = FileServers.smallWindowSocket(server.port(), 16 * 1024)) {
+        try (RunningServer server = FileServers.start(dir, config -> config, 16 * 1024); Socket socket = FileServers.smallWindowSocket(server.port(), 16 * 1024)) {
             request(socket, "/files/eight.bin");
             FileServers.Download download = new FileServers.Download(socket.getInputStream());
             assertThat(download.status()).as("GET /files/eight.bin: %s", download.statusLine).isEqualTo(200);
@@ -96,7 +96,7 @@ class LargeDownloadsTest {
     void concurrentDownloadsDoNotBlockTheLoop() throws Exception {
         Path file = FileServers.patterned(dir, "four.bin", 4 * MIB);
         long expected = crcOf(file);
-        try (RunningServer server = FileServers.start(dir)) {
+        try (RunningServer server = FileServers.start(dir, config -> config, 16 * 1024)) {
             List<Socket> readers = new ArrayList<>();
             try {
                 for (int i = 0; i < 8; i++) {
