@@ -14,6 +14,7 @@ import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,14 @@ class LargeDownloadsTest {
         long read = 0;
         long sincePause = 0;
         while (read < length) {
-            int n = download.read(buffer, (int) Math.min(buffer.length, length - read));
+            int n;
+            try {
+                n = download.read(buffer, (int) Math.min(buffer.length, length - read));
+            } catch (SocketTimeoutException stalled) {
+                throw new AssertionError("After " + read + " of the " + length + " body bytes announced, nothing more came for "
+                        + RawConnection.DEFAULT_DEADLINE.toSeconds() + " s: the server stopped sending the file. Does the transfer move its "
+                        + "position by what transferTo returned (the bytes the socket took), not by what it asked for, and wait for OP_WRITE to go on?");
+            }
             assertThat(n).as("the server closed the connection after %d of the %d body bytes it announced", read, length).isPositive();
             crc.update(buffer, 0, n);
             read += n;
