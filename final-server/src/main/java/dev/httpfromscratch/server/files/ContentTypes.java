@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The Content-Type of a file, by its extension (docs/08-files.md, "Content-Type and validators").
+ * The Content-Type of a file, by its extension (docs/08-files.md).
  * A small table, like nginx's {@code mime.types}; anything not in it is
  * {@code application/octet-stream}, which a browser downloads instead of guessing (and never
  * runs as a script). Sniffing the bytes is what browsers once did, and it turned uploaded

@@ -10,7 +10,7 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * {@code GET /echo/{text}} and {@code GET /user-agent}: the two small routes every "build your
- * own HTTP server" course starts with (docs/08-files.md, "By hand"). One reads a piece of the
+ * own HTTP server" course starts with (docs/08-files.md). One reads a piece of the
  * path, the other a header field; /echo also answers in gzip when Accept-Encoding asks for it.
  * Their bodies are bounded by the request line and header limits, so compressing one in memory
  * costs a few KiB at most.
