@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real clients against GET /files/... (docs/08-files.md, "By hand"): curl's {@code -r},
+ * Real clients against GET /files/... (docs/08-files.md): curl's {@code -r},
  * {@code --compressed}, {@code -z}, {@code -O} and {@code -C -}, wget's {@code -c} and Python
  * {@code requests}, each skipped when the tool is not installed (Debian packages: curl, wget,
  * python3-requests). They check what a student checks by hand, so they carry no points.
