@@ -220,4 +220,21 @@ class LargeDownloadsTest {
                     () -> FileServers.descriptorsUnder(dir) == 0, () -> FileServers.descriptorsUnder(dir) + " descriptors still open on the directory");
         }
     }
+
+    @Test
+    @DisplayName("a shutdown while a download waits for its reader closes the connection and the file by the shutdown deadline")
+    void shutdownClosesTheFile() throws Exception {
+        FileServers.patterned(dir, "eight.bin", 8 * MIB);
+        RunningServer server = FileServers.start(dir, config -> config.withShutdownTimeout(Duration.ofMillis(300)), 16 * 1024);
+        try (Socket socket = FileServers.smallWindowSocket(server.port(), 8 * 1024)) {
+            request(socket, "/files/eight.bin");
+            FileServers.Download download = new FileServers.Download(socket.getInputStream());
+            assertThat(download.status()).as("GET /files/eight.bin: %s", download.statusLine).isEqualTo(200);
+            assertThat(FileServers.descriptorsUnder(dir)).as("the file is open while its download waits for the reader").isEqualTo(1);
+            server.close(); // returns once every event loop has ended
+            assertThat(FileServers.descriptorsUnder(dir)).as("descriptors on the served directory after the server closed").isZero();
+        } finally {
+            server.close();
+        }
+    }
 }
