@@ -125,6 +125,9 @@ final class Acceptor implements Runnable {
             // small segment while earlier bytes are unacknowledged, and the client's delayed ACK can
             // hold that ACK 40 ms (docs/05-final-server.md, "Nagle, delayed ACKs and one write per response").
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (context.options.sendBufferBytes() > 0) {
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, context.options.sendBufferBytes()); // setsockopt: the kernel doubles it for its bookkeeping
+            }
             boolean adopted = loops[next].adopt(channel);
             next = next + 1 == loops.length ? 0 : next + 1;
             if (!adopted) {

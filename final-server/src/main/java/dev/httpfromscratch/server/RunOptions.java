@@ -1,6 +1,7 @@
 package dev.httpfromscratch.server;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -15,43 +16,59 @@ import java.time.Duration;
  * @param logConnections step 1's "client connected" line per accepted connection, in the access log
  * @param metricsMaxAge  how old the rendered /metrics may be before a scrape renders it again: however
  *                       often /metrics is requested, the registry is rendered at most once per this interval
+ * @param filesDir       the directory GET /files/... serves and POST /files/... writes to (docs/08-files.md);
+ *                       null (the default) leaves the file routes out: they answer 404
+ * @param sendBufferBytes SO_SNDBUF of every accepted connection (nginx's {@code listen ... sndbuf=}); 0 (the
+ *                       default) leaves it to the kernel's autotuning (net.ipv4.tcp_wmem). A small one makes
+ *                       every large write partial, which is how the tests of docs/08-files.md prove a
+ *                       transfer resumes where the socket stopped taking bytes
  */
-public record RunOptions(InetAddress bindAddress, Duration drainDelay, boolean logConnections, Duration metricsMaxAge) {
+public record RunOptions(InetAddress bindAddress, Duration drainDelay, boolean logConnections, Duration metricsMaxAge, Path filesDir,
+                         int sendBufferBytes) {
 
     /** The command line's default drain delay; docs/05-final-server.md gives the grace-period arithmetic. */
     public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(3);
     public static final Duration DEFAULT_METRICS_MAX_AGE = Duration.ofSeconds(1);
 
     public RunOptions {
-        if (drainDelay.isNegative() || metricsMaxAge.isNegative()) {
-            throw new IllegalArgumentException("the drain delay and the metrics age cannot be negative");
+        if (drainDelay.isNegative() || metricsMaxAge.isNegative() || sendBufferBytes < 0) {
+            throw new IllegalArgumentException("the drain delay, the metrics age and the send buffer cannot be negative");
         }
     }
 
     /** In-process defaults: every address, no drain delay, no connection lines, /metrics at most one second old. */
     public static RunOptions defaults() {
-        return new RunOptions(null, Duration.ZERO, false, DEFAULT_METRICS_MAX_AGE);
+        return new RunOptions(null, Duration.ZERO, false, DEFAULT_METRICS_MAX_AGE, null, 0);
     }
 
     public RunOptions withDrainDelay(Duration value) {
-        return new RunOptions(bindAddress, value, logConnections, metricsMaxAge);
+        return new RunOptions(bindAddress, value, logConnections, metricsMaxAge, filesDir, sendBufferBytes);
     }
 
     public RunOptions withBindAddress(InetAddress value) {
-        return new RunOptions(value, drainDelay, logConnections, metricsMaxAge);
+        return new RunOptions(value, drainDelay, logConnections, metricsMaxAge, filesDir, sendBufferBytes);
     }
 
     public RunOptions withLogConnections(boolean value) {
-        return new RunOptions(bindAddress, drainDelay, value, metricsMaxAge);
+        return new RunOptions(bindAddress, drainDelay, value, metricsMaxAge, filesDir, sendBufferBytes);
     }
 
     public RunOptions withMetricsMaxAge(Duration value) {
-        return new RunOptions(bindAddress, drainDelay, logConnections, value);
+        return new RunOptions(bindAddress, drainDelay, logConnections, value, filesDir, sendBufferBytes);
+    }
+
+    public RunOptions withFilesDir(Path value) {
+        return new RunOptions(bindAddress, drainDelay, logConnections, metricsMaxAge, value, sendBufferBytes);
+    }
+
+    public RunOptions withSendBufferBytes(int value) {
+        return new RunOptions(bindAddress, drainDelay, logConnections, metricsMaxAge, filesDir, value);
     }
 
     /** For the log line at start. */
     String describe() {
         return "bind " + (bindAddress == null ? "all addresses" : bindAddress.getHostAddress()) + ", drain delay "
-                + drainDelay.toMillis() + " ms, /metrics rendered at most every " + metricsMaxAge.toMillis() + " ms";
+                + drainDelay.toMillis() + " ms, /metrics rendered at most every " + metricsMaxAge.toMillis() + " ms"
+                + (filesDir == null ? "" : ", files from " + filesDir) + (sendBufferBytes == 0 ? "" : ", send buffer " + sendBufferBytes + " B");
     }
 }
