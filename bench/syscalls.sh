@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # System calls per request (docs/06-performance.md, "How the connection-per-request cost was
-# found"): runs final-server with one event loop, warms it up with wrk, then counts every system
+# found"): runs final-server (or nginx) with one event loop, warms it up with wrk, then counts every system
 # call of every thread of the process with `strace -c -f` while wrk runs, and divides by the
 # requests wrk completed. A count per request does not depend on how busy the machine is, which a
 # CPU time does: it is the figure to compare before and after a change on a shared machine.
 #
 #   bash bench/syscalls.sh                            # Connection: close, 50 connections
 #   WORKLOAD=keepalive-50 bash bench/syscalls.sh
-#   JAR=/path/to/other/final-server.jar SKIP_BUILD=1 bash bench/syscalls.sh   # another build, same run
+#   JAR=/path/to/other/final-server.jar SKIP_BUILD=1 bash bench/syscalls.sh   # another build
+#   TARGET=nginx bash bench/syscalls.sh               # nginx, one worker, bench/nginx's configuration
 #
 # strace stops the process at every system call, so throughput under it is far below the real
 # one: read the counts, not the requests per second. Loopback only; each wrk run is bounded by
@@ -21,11 +22,18 @@ PORT=${PORT:-19191}
 WORKLOAD=${WORKLOAD:-close}
 LOOPS=${LOOPS:-1}
 RESULTS=${RESULTS:-bench/results}
-[ -n "${SKIP_BUILD:-}" ] || mvn -B -ntp -q -DskipTests package -pl final-server
+TARGET=${TARGET:-final-server}
 dir=$(mktemp -d /tmp/http-syscalls.XXXXXX)
-cp "${JAR:-final-server/target/final-server.jar}" "$dir/server.jar" # a copy: another build may rewrite target/
-"$JAVA" -Xms512m -Xmx512m -jar "$dir/server.jar" --port "$PORT" --event-loops "$LOOPS" --access-log off --backlog 4096 \
-  > "$dir/server.log" 2>&1 &
+if [ "$TARGET" = nginx ]; then
+  mkdir -p "$dir/tmp" "$dir/logs"
+  sed -e "s/__PORT__/$PORT/" -e "s/__WORKERS__/$LOOPS/" bench/nginx/nginx.conf.template > "$dir/nginx.conf"
+  nginx -p "$dir/" -c "$dir/nginx.conf" -e stderr > "$dir/server.log" 2>&1 &
+else
+  [ -n "${SKIP_BUILD:-}" ] || mvn -B -ntp -q -DskipTests package -pl final-server
+  cp "${JAR:-final-server/target/final-server.jar}" "$dir/server.jar" # a copy: another build may rewrite target/
+  "$JAVA" -Xms512m -Xmx512m -jar "$dir/server.jar" --port "$PORT" --event-loops "$LOOPS" --access-log off --backlog 4096 \
+    > "$dir/server.log" 2>&1 &
+fi
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 150); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
@@ -36,7 +44,9 @@ case "$WORKLOAD" in
   *) echo "unknown WORKLOAD $WORKLOAD (close, pipeline-16, keepalive-50)" >&2; exit 2 ;;
 esac
 wrk -t 2 "${options[@]}" -d 5s "http://127.0.0.1:$PORT/" > /dev/null   # warm-up: JIT before counting
-strace -c -f -q -o "$dir/strace.txt" -p "$server" &
+traced=(-p "$server")
+for child in $(cat /proc/"$server"/task/*/children 2>/dev/null); do traced+=(-p "$child"); done # nginx's workers
+strace -c -f -q -o "$dir/strace.txt" "${traced[@]}" &
 tracer=$!
 sleep 1 # strace attaches to every thread before the counted run starts
 wrk -t 2 "${options[@]}" -d "${DURATION}s" "http://127.0.0.1:$PORT/" > "$dir/wrk.txt"
@@ -45,9 +55,9 @@ kill "$server"; wait "$server" 2>/dev/null || true
 trap - EXIT
 requests=$(awk '/requests in/ {print $1}' "$dir/wrk.txt")
 mkdir -p "$RESULTS"
-out="$RESULTS/syscalls-$WORKLOAD.txt"
+out="$RESULTS/syscalls-$TARGET-$WORKLOAD.txt"
 {
-  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), load $(cut -d' ' -f1-3 /proc/loadavg); $LOOPS event loop(s); wrk -t 2 ${options[*]} -d ${DURATION}s under strace -c -f: $requests requests"
+  echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ), load $(cut -d' ' -f1-3 /proc/loadavg); $TARGET, $LOOPS event loop(s) / worker(s); wrk -t 2 ${options[*]} -d ${DURATION}s under strace -c -f: $requests requests"
   # strace -c's table: calls in column 4, the name last; "total" is the sum.
   awk -v n="$requests" '$1 ~ /^[0-9.]+$/ && NF >= 5 { printf "%-16s %8.2f per request\n", $NF, $4 / n }' "$dir/strace.txt" \
     | sort -k2 -n -r

@@ -49,6 +49,10 @@ final class RequestPipeline {
     private boolean headChecked;
     /** A response said Connection: close: answer nothing more, close once the output is written. */
     private boolean closing;
+    /** The close was the request's own wish (Connection: close, HTTP/1.0, a drain), not a refusal. */
+    private boolean closeRequested;
+    /** Bytes were read past the request that closes the connection, or may still be waiting in the socket. */
+    private boolean unreadInput;
     /** Response bytes of the current request (interim 100 included), for the access log. */
     private long bytesForRequest;
 
@@ -96,6 +100,21 @@ final class RequestPipeline {
             requestStart = now; // the first bytes of the next request: its duration starts here
         }
         process(input, now);
+        // A read that filled the whole buffer may have left more in the socket's receive queue.
+        if (closing && (input.hasRemaining() || input.limit() == input.capacity())) {
+            unreadInput = true;
+        }
+    }
+
+    /**
+     * True when the connection may be closed at once after its last response, without a
+     * lingering close: the client asked for the close with a complete request and sent nothing
+     * behind it (RFC 9112 §9.6: a client that sends close sends no further request), so no unread
+     * byte can turn close() into a reset. nginx decides the same way (lingering_close auto). A
+     * refused request (its body may still be arriving) or a half-close always lingers.
+     */
+    boolean mayCloseAtOnce() {
+        return closing && closeRequested && !unreadInput && stashed == null && !parser.hasPartialRequest();
     }
 
     /** The output queue drained: answer the requests that waited for it. */
@@ -104,6 +123,9 @@ final class RequestPipeline {
             return;
         }
         process(stashed, now);
+        if (closing && stashed != null && stashed.hasRemaining()) {
+            unreadInput = true;
+        }
         if (stashed != null && !stashed.hasRemaining()) {
             stashed = null;
         }
@@ -222,6 +244,7 @@ final class RequestPipeline {
             sendOwned(bytes);
             status = response.status();
         }
+        closeRequested = close && status != UNSENDABLE.status();
         finishRequest(method, status, target, request.version(), close);
     }
 
