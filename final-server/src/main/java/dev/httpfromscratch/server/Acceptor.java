@@ -155,7 +155,12 @@ final class Acceptor {
                 context.openConnections.decrementAndGet();
                 refuse(channel, "The server is shutting down; try again shortly.");
             }
-        } catch (IOException | RuntimeException failed) {
+        } catch (IOException gone) {
+            context.openConnections.decrementAndGet();
+            closeQuietly(channel);
+        } catch (RuntimeException bug) {
+            // a bug (or a stub in EventLoop.adopt) costs this connection, never the accepting loop
+            context.console.println("final-server: closing a connection after an unexpected error: " + bug);
             context.openConnections.decrementAndGet();
             closeQuietly(channel);
         }
