@@ -113,7 +113,7 @@ final class EventLoop implements Runnable {
     }
 
     /**
-     * Called by the acceptor thread: the connection becomes this loop's at its next turn. Returns
+     * Called by loop 0's acceptor, on loop 0's thread: the connection becomes this loop's at its next turn. Returns
      * false, and leaves the channel to the caller, when the loop is not running: either the loop
      * ends after the add and its final {@link #closeQueued} closes the channel, or the acceptor
      * sees {@code running == false} here and takes the channel back (whoever removes it first).

@@ -49,7 +49,7 @@ final class RequestPipeline {
     private boolean headChecked;
     /** A response said Connection: close: answer nothing more, close once the output is written. */
     private boolean closing;
-    /** The close was the request's own wish (Connection: close, HTTP/1.0, a drain), not a refusal. */
+    /** The close was the request's own wish (Connection: close, HTTP/1.0 without keep-alive), not the server's. */
     private boolean closeRequested;
     /** Bytes were read past the request that closes the connection, or may still be waiting in the socket. */
     private boolean unreadInput;
@@ -224,7 +224,8 @@ final class RequestPipeline {
     /** Answers one complete request: a constant route's pre-encoded bytes, else the router's response. */
     private void respond(HttpRequest request) {
         boolean draining = context.draining;
-        boolean close = request.wantsClose() || draining;
+        boolean asked = request.wantsClose();
+        boolean close = asked || draining;
         String method = request.method();
         boolean head = method.equals("HEAD");
         String target = request.target();
@@ -244,7 +245,9 @@ final class RequestPipeline {
             sendOwned(bytes);
             status = response.status();
         }
-        closeRequested = close && status != UNSENDABLE.status();
+        // A drain closes connections whose clients did not ask for it: one of them may have sent its
+        // next request already, so those linger; a request that asked for the close sends nothing behind it.
+        closeRequested = asked && status != UNSENDABLE.status();
         finishRequest(method, status, target, request.version(), close);
     }
 
