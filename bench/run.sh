@@ -415,6 +415,7 @@ echo "workload,round,attempt,kept,target,requests_per_second,requests,p99_ms,cpu
   echo "pinning: servers on CPUs $SERVER_CPUS, wrk on CPUs $CLIENT_CPUS"
   echo "quiet gate: others under $QUIET_PCT % of one CPU over 1 s, at most ${QUIET_MAX_WAIT}s of waiting, $NOISY_RETRIES repeats of a noisy run"
   echo "targets: ${PRESENT[*]}"
+  [ -z "${BASELINE_REV:-}${BASELINE_JAR:-}" ] || echo "final-server-baseline: ${BASELINE_REV:+commit $(git rev-parse --short "$BASELINE_REV")}${BASELINE_JAR:+jar $BASELINE_JAR}"
   echo "uptime at start: $(uptime)"
 } > "$RESULTS/environment.txt"
 cat "$RESULTS/environment.txt"
