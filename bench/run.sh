@@ -41,6 +41,10 @@
 #   PREFLIGHT=2      seconds of a checked, uncounted run of every workload against every target
 #                    before the rounds (0: none), so that a failing check shows in the first minutes
 #   REFERENCE=final-server   the target the ratios are computed against
+#   BASELINE_REV=<commit>  adds the target final-server-baseline: final-server built from that
+#                    commit (in a temporary git worktree under /tmp, removed afterwards), run with the
+#                    same flags, so that a change and what it started from are measured side by side
+#                    in one interleaved run. BASELINE_JAR=path uses a jar built already instead.
 #   SKIP_BUILD=1     use the jars already in */target
 #   RESULTS=bench/results    where results.csv, results.json, results.md and the SVG charts go
 #
@@ -120,6 +124,17 @@ for jar in final-server/target/final-server.jar step4-multiplexing/target/step4-
   [ -f "$jar" ] && cp "$jar" "$RUN_DIR/jars/bench_$(basename "$jar" .jar | tr - _).jar"
 done
 JARS="$RUN_DIR/jars"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  cp "$BASELINE_JAR" "$JARS/bench_final_server_baseline.jar"
+elif [ -n "${BASELINE_REV:-}" ]; then
+  baseline_tree="$RUN_DIR/baseline-src"
+  echo "== build: final-server at $BASELINE_REV ($(git rev-parse --short "$BASELINE_REV")) for final-server-baseline"
+  git worktree add --detach --quiet "$baseline_tree" "$BASELINE_REV"
+  (cd "$baseline_tree" && mvn -B -ntp -q -DskipTests package -pl final-server) \
+    && cp "$baseline_tree/final-server/target/final-server.jar" "$JARS/bench_final_server_baseline.jar"
+  git worktree remove --force "$baseline_tree"
+  [ -f "$JARS/bench_final_server_baseline.jar" ] || { echo "final-server at $BASELINE_REV did not build" >&2; exit 1; }
+fi
 [ -f "$JARS/bench_benchmarks.jar" ] || { echo "benchmarks/target/benchmarks.jar is missing: mvn -B -ntp -Pbench -pl benchmarks package" >&2; exit 1; }
 BENCH_JAR="$JARS/bench_benchmarks.jar"
 
@@ -132,6 +147,9 @@ target_command() {
   case "$name" in
     final-server)
       [ -f "$JARS/bench_final_server.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/bench_final_server.jar --port $port --event-loops $loops ${FINAL_ARGS:---access-log off --backlog 4096}" ;;
+    final-server-baseline)
+      # The same server from BASELINE_REV or BASELINE_JAR (see the knobs above), the same flags.
+      [ -f "$JARS/bench_final_server_baseline.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/bench_final_server_baseline.jar --port $port --event-loops $loops ${FINAL_ARGS:---access-log off --backlog 4096}" ;;
     step4-selector)
       [ -f "$JARS/bench_step4_multiplexing.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/bench_step4_multiplexing.jar --port $port ${STEP4_SELECTOR_ARGS:---server selector --backlog 4096}" ;;
     step4-virtual)
@@ -161,7 +179,7 @@ target_command() {
 # connection-per-request for them, and the checks expect exactly that.
 closes_every_connection() { [ "${1%@*}" = step2-per-connection ]; }
 
-ALL_TARGETS="final-server step4-selector step4-virtual step2-per-connection nginx netty-nio netty-epoll netty-jackson jdk-httpserver raw-nio-loop"
+ALL_TARGETS="final-server-baseline final-server step4-selector step4-virtual step2-per-connection nginx netty-nio netty-epoll netty-jackson jdk-httpserver raw-nio-loop"
 TARGETS=${TARGETS:-$ALL_TARGETS}
 
 declare -A PID PORT
@@ -229,10 +247,10 @@ read_io() {
   done
   echo "$calls $bytes"
 }
-# Requests the server itself counted, where it exports them: final-server's http_requests_total
+# Requests the server itself counted, where it exports them: final-server's (and its baseline's) http_requests_total
 # (every method and status, summed) from GET /metrics; empty for the other targets.
 server_counted() {
-  [ "${1%@*}" = final-server ] || return 0
+  case "${1%@*}" in final-server|final-server-baseline) ;; *) return 0 ;; esac
   curl -s --max-time 5 "http://127.0.0.1:${PORT[$1]}/metrics" | awk '/^http_requests_total[{ ]/ {n += $NF} END {printf "%d", n}'
 }
 # The client ends (address:port) of the target's established connections, one per line.
@@ -397,6 +415,7 @@ echo "workload,round,attempt,kept,target,requests_per_second,requests,p99_ms,cpu
   echo "pinning: servers on CPUs $SERVER_CPUS, wrk on CPUs $CLIENT_CPUS"
   echo "quiet gate: others under $QUIET_PCT % of one CPU over 1 s, at most ${QUIET_MAX_WAIT}s of waiting, $NOISY_RETRIES repeats of a noisy run"
   echo "targets: ${PRESENT[*]}"
+  [ -z "${BASELINE_REV:-}${BASELINE_JAR:-}" ] || echo "final-server-baseline: ${BASELINE_REV:+commit $(git rev-parse --short "$BASELINE_REV")}${BASELINE_JAR:+jar $BASELINE_JAR}"
   echo "uptime at start: $(uptime)"
 } > "$RESULTS/environment.txt"
 cat "$RESULTS/environment.txt"

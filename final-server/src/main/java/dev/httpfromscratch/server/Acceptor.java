@@ -7,36 +7,53 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
 /**
- * The acceptor thread: {@code accept()} in a loop on the listening socket, and each new
- * connection handed to the next event loop, round robin (docs/05-final-server.md, "Code: EventLoop.adopt").
+ * Accepting connections: the listening socket, the connection limit, and the round-robin
+ * hand-off of each new connection to an event loop (docs/05-final-server.md, "Code: EventLoop.adopt").
  *
- * <p>Why a thread of its own, blocking in accept(): accepting is cheap and rare compared to
- * reading and writing, and a dedicated thread keeps it off the loops' hot path. It is also where
- * the connection limit is enforced: beyond {@link ServerConfig#maxConnections()} the connection
- * is still accepted (refusing to accept would leave it in the kernel's backlog, where the client
- * waits without an answer), answered 503 with {@code Retry-After} and closed, and the
- * connections already open keep being served.
+ * <p>No thread of its own: the listening socket is non-blocking and registered for OP_ACCEPT on
+ * event loop 0's selector, and that loop calls {@link #acceptReady} when epoll says the kernel's
+ * accept queue holds connections. A thread blocked in accept() would cost every connection a
+ * wake-up of that thread, a switch to it and back, and a cross-thread hand-off with a
+ * {@code wakeup()} even to the loop that was already awake; here a connection that stays on
+ * loop 0 costs none of them, and only those handed to the other loops cross threads
+ * ({@link EventLoop#adopt}). For a server doing connection-per-request that is most of the cost
+ * of a connection beyond the system calls themselves (docs/06-performance.md, "How the
+ * connection-per-request cost was found").
  *
- * <p>It never hands a connection to an event loop that is not running ({@link EventLoop#adopt}
- * says so): such a connection is answered 503 and closed. An Error in this thread is the
- * process's failure ({@link ServerContext#fatal}), never a silent end of accepting.
+ * <p>It is also where the connection limit is enforced: beyond {@link ServerConfig#maxConnections()}
+ * the connection is still accepted (refusing to accept would leave it in the kernel's backlog,
+ * where the client waits without an answer), answered 503 with {@code Retry-After} and closed,
+ * and the connections already open keep being served. A connection a loop that is not running
+ * would get is answered 503 too. A failure while accepting other than a failed accept() itself
+ * is the process's ({@link ServerContext#fatal}), reported as the acceptor's.
  */
-final class Acceptor implements Runnable {
+final class Acceptor {
+    /**
+     * Connections taken per readiness, at most: each accept() that finds the queue empty costs a
+     * system call, and under a burst a loop that accepted without bound would starve the
+     * connections it already serves.
+     */
+    private static final int ACCEPTS_PER_TURN = 64;
+    /** After a failed accept() (EMFILE: out of descriptors), how long accepting pauses. */
+    private static final long PAUSE_NANOS = 50_000_000L;
+
     private final ServerContext context;
     private final EventLoop[] loops;
     private final ServerSocketChannel listeningChannel;
-    private final Thread thread;
+    private SelectionKey key;
     private int next;
-    /** Set by stop(): the acceptor takes what the kernel queued, then closes the socket itself. */
-    private volatile boolean stopping;
+    /** Non-zero while accepting is paused after a failed accept(): when to resume (System.nanoTime()). */
+    private long pausedUntil;
 
     /**
      * Test-only failure injection: when set (before the server starts), called after every
-     * accept(); FailFastTest's child process makes this thread die through it. Only code in this
+     * accept(); FailFastTest's child process makes accepting fail through it. Only code in this
      * package can reach it.
      */
     static Runnable acceptHook;
@@ -50,118 +67,143 @@ final class Acceptor implements Runnable {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             InetAddress address = context.options.bindAddress(); // null: the wildcard address, every interface
             channel.bind(new InetSocketAddress(address, context.config.port()), context.config.backlog());
+            channel.configureBlocking(false); // accept() returns null when the queue is empty: the loop never blocks in it
         } catch (IOException | RuntimeException failed) {
             channel.close();
             throw failed;
         }
         this.listeningChannel = channel;
-        this.thread = Thread.ofPlatform().name("final-server-acceptor").unstarted(this);
     }
 
     int port() {
         return listeningChannel.socket().getLocalPort();
     }
 
-    void start() {
-        thread.start();
+    /** Called once by the accepting loop, on its own thread: epoll_ctl(EPOLL_CTL_ADD, listening fd, EPOLLIN). */
+    SelectionKey register(Selector selector) throws ClosedChannelException {
+        key = listeningChannel.register(selector, SelectionKey.OP_ACCEPT, this);
+        return key;
     }
 
-    @Override
-    public void run() {
-        try {
-            acceptUntilClosed();
-        } catch (RuntimeException | Error fatal) {
-            context.fatal("the acceptor stopped", fatal);
+    /**
+     * The kernel's accept queue has connections: take them (at most {@link #ACCEPTS_PER_TURN}),
+     * and give each one to the next loop, round robin; {@code self} is the loop calling.
+     */
+    void acceptReady(EventLoop self, long now) {
+        for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
+            SocketChannel channel;
             try {
-                listeningChannel.close(); // clients now get ECONNREFUSED, not a backlog nobody accepts from
-            } catch (IOException ignored) {
-                // released either way
+                channel = listeningChannel.accept(); // accept(): null when the queue is empty (EAGAIN)
+            } catch (ClosedChannelException stopped) {
+                return;
+            } catch (IOException failed) {
+                // EMFILE/ENFILE (out of file descriptors) is the usual one: the connection stays in
+                // the backlog; stop asking for a moment instead of spinning on an accept that keeps failing.
+                context.console.println("final-server: accept failed: " + failed.getMessage());
+                pausedUntil = now + PAUSE_NANOS | 1;
+                key.interestOps(0);
+                return;
             }
+            if (channel == null) {
+                return;
+            }
+            if (acceptHook != null) {
+                acceptHook.run();
+            }
+            admit(channel, self, now);
         }
     }
 
-    private void acceptUntilClosed() {
-        while (listeningChannel.isOpen()) {
-            if (stopping) {
-                closeAfterTakingTheBacklog();
-                return;
-            }
-            SocketChannel channel;
-            try {
-                channel = listeningChannel.accept(); // blocks in accept4() until a handshake completed
-                if (acceptHook != null) {
-                    acceptHook.run();
-                }
-            } catch (ClosedChannelException stopped) {
-                return; // close(): the listening socket is gone, and so is this thread's work
-            } catch (IOException failed) {
-                // EMFILE/ENFILE (out of file descriptors) is the usual one: the connection stays in
-                // the backlog; pause briefly instead of spinning on an accept that keeps failing.
-                context.console.println("final-server: accept failed: " + failed.getMessage());
-                pause();
-                continue;
-            }
-            // While the server drains, connections are still accepted and served (with Connection:
-            // close) until close() closes this socket: refusing here would answer 503 to clients a
-            // load balancer sent before it saw /ready turn 503. A server that failed refuses them all.
-            if (context.failed()) {
-                refuse(channel, "The server is failing and will restart; try again shortly.");
-                continue;
-            }
-            if (context.openConnections.get() >= context.config.maxConnections()) {
-                refuse(channel, "The server has " + context.config.maxConnections() + " connections open; try again shortly.");
-                continue;
-            }
-            handOff(channel);
+    /** Called by the accepting loop every turn: accepting resumes once a pause after a failure is over. */
+    void resumeIfPaused(long now) {
+        if (pausedUntil != 0 && now - pausedUntil >= 0 && key.isValid()) {
+            pausedUntil = 0;
+            key.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    /** The time accepting resumes (System.nanoTime()), or 0 when it is not paused: the loop wakes for it. */
+    long pausedUntil() {
+        return pausedUntil;
+    }
+
+    /**
+     * While the server drains, connections are still accepted and served (with Connection: close)
+     * until {@link #takeBacklogAndClose} closes the port: refusing here would answer 503 to clients a
+     * load balancer sent before it saw /ready turn 503. A server that failed refuses them all.
+     */
+    private void admit(SocketChannel channel, EventLoop self, long now) {
+        if (context.failed()) {
+            refuse(channel, "The server is failing and will restart; try again shortly.");
+        } else if (context.openConnections.get() >= context.config.maxConnections()) {
+            refuse(channel, "The server has " + context.config.maxConnections() + " connections open; try again shortly.");
+        } else {
+            handOff(channel, self, now);
         }
     }
 
     /** Gives the connection to the next event loop, round-robin; a loop that is not running gets none. */
-    private void handOff(SocketChannel channel) {
-        context.openConnections.incrementAndGet(); // only this thread adds, so check-then-add cannot overshoot
+    private void handOff(SocketChannel channel, EventLoop self, long now) {
+        context.openConnections.incrementAndGet(); // only the accepting loop adds, so check-then-add cannot overshoot
         try {
             channel.configureBlocking(false);
-            // setsockopt(TCP_NODELAY), the one place the server sets it: without it the kernel holds a
-            // small segment while earlier bytes are unacknowledged, and the client's delayed ACK can
-            // hold that ACK 40 ms (docs/05-final-server.md, "Nagle, delayed ACKs and one write per response").
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             if (context.options.sendBufferBytes() > 0) {
                 channel.setOption(StandardSocketOptions.SO_SNDBUF, context.options.sendBufferBytes()); // setsockopt: the kernel doubles it for its bookkeeping
             }
-            boolean adopted = loops[next].adopt(channel);
+            EventLoop loop = loops[next];
             next = next + 1 == loops.length ? 0 : next + 1;
-            if (!adopted) {
+            if (loop == self) {
+                self.openHere(channel, now); // already on the owning thread: no queue, no wakeup
+            } else if (!loop.adopt(channel)) {
                 context.openConnections.decrementAndGet();
                 refuse(channel, "The server is shutting down; try again shortly.");
             }
-        } catch (IOException | RuntimeException failed) {
+        } catch (IOException gone) {
+            context.openConnections.decrementAndGet();
+            closeQuietly(channel);
+        } catch (RuntimeException bug) {
+            // a bug (or a stub in EventLoop.adopt) costs this connection, never the accepting loop
+            context.console.println("final-server: closing a connection after an unexpected error: " + bug);
             context.openConnections.decrementAndGet();
             closeQuietly(channel);
         }
     }
 
     /**
-     * Closing a listening socket makes the kernel reset every connection still in its accept queue:
-     * clients whose handshake completed, and who may have sent a whole request, get RST (nginx logs
-     * "recv() failed (104)" and cannot retry a POST). So the socket is closed here, by this thread,
-     * right after it took everything the queue held: what is left for the kernel to reset is only
-     * what arrives in the microseconds between the last accept() and close().
+     * Closes the port, on the accepting loop's thread. Closing a listening socket makes the kernel
+     * reset every connection still in its accept queue: clients whose handshake completed, and who
+     * may have sent a whole request, get RST (nginx logs "recv() failed (104)" and cannot retry a
+     * POST). So the queue is taken first and the socket closed right after: what is left for the
+     * kernel to reset is only what arrives in the microseconds between the last accept() and
+     * close(). The caller then selects once, which is when the JDK really closes a channel that
+     * was registered.
      */
-    private void closeAfterTakingTheBacklog() {
+    void takeBacklogAndClose(EventLoop self, long now) {
         try {
-            listeningChannel.configureBlocking(false); // no thread blocks in accept() now: this one is it
             SocketChannel channel;
             while ((channel = listeningChannel.accept()) != null) {
-                handOff(channel); // served like any other: the loops drain after the port closed
+                handOff(channel, self, now); // served like any other: the loops drain after the port closed
             }
         } catch (IOException | RuntimeException failed) {
             // the socket is closed below either way
+        }
+        close();
+    }
+
+    /** Closes the listening socket: new clients get ECONNREFUSED, not a backlog nobody accepts from. */
+    void close() {
+        if (key != null) {
+            key.cancel();
         }
         try {
             listeningChannel.close();
         } catch (IOException ignored) {
             // released either way
         }
+    }
+
+    boolean isOpen() {
+        return listeningChannel.isOpen();
     }
 
     /** 503 and close for a connection beyond the limit (or of a failed server); the write fits any fresh socket's send buffer. */
@@ -178,40 +220,6 @@ final class Acceptor implements Runnable {
             // the client left already: nothing to tell it
         }
         closeQuietly(channel);
-    }
-
-    /**
-     * Closes the port: sets {@link #stopping} and wakes the thread blocked in accept() with a
-     * connection of its own (an empty one, closed at once), so that the acceptor itself takes the
-     * backlog and closes the socket; then waits for the thread. If that cannot be done, closes the
-     * socket from here (the thread in accept() gets ClosedChannelException).
-     */
-    void stop() throws InterruptedException {
-        stopping = true;
-        if (thread.isAlive()) {
-            InetAddress address = context.options.bindAddress();
-            InetSocketAddress self = new InetSocketAddress(address == null || address.isAnyLocalAddress()
-                    ? InetAddress.getLoopbackAddress() : address, port());
-            try (SocketChannel wakeUp = SocketChannel.open(self)) {
-                thread.join(5_000);
-            } catch (IOException | RuntimeException cannotConnect) {
-                // the socket is closed below
-            }
-        }
-        try {
-            listeningChannel.close();
-        } catch (IOException ignored) {
-            // released either way
-        }
-        thread.join(5_000);
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static void closeQuietly(SocketChannel channel) {

@@ -33,6 +33,8 @@ final class Connection {
     /** The last response went out with FIN behind it; what the client still sends is read and dropped. */
     private boolean lingering;
     private boolean closed;
+    /** TCP_NODELAY is set: see {@link #endTurn}. */
+    private boolean noDelay;
 
     Connection(LoopResources loop, ServerContext context, SocketChannel channel, long now) {
         this.loop = loop;
@@ -156,12 +158,38 @@ final class Connection {
             return;
         }
         if (!output.hasPending() && pipeline.closing() && !lingering) {
-            startLingeringClose(now);
+            if (pipeline.mayCloseAtOnce()) {
+                close(); // nothing unread: close() sends FIN behind the response, never RST
+            } else {
+                startLingeringClose(now);
+            }
+            return;
+        }
+        if (!noDelay && !setNoDelay()) {
             return;
         }
         updateInterest();
         if (!lingering) {
             deadlines.enter(output.hasPending() ? Phase.WRITE : pipeline.waitingFor(), pipeline.completedRequests(), now);
+        }
+    }
+
+    /**
+     * Turns Nagle's algorithm off (setsockopt TCP_NODELAY) the first time the connection outlives
+     * a turn: from then on a small response behind another one leaves at once instead of waiting
+     * for the client's ACK of the first (docs/05-final-server.md, "Nagle, delayed ACKs and one write
+     * per response"). A
+     * connection answered and closed in its first turn never needs it (its one response has
+     * nothing unacknowledged ahead of it), so connection-per-request saves the system call.
+     */
+    private boolean setNoDelay() {
+        noDelay = true;
+        try {
+            channel.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            return true;
+        } catch (IOException gone) {
+            close();
+            return false;
         }
     }
 
@@ -184,11 +212,20 @@ final class Connection {
         updateInterest();
     }
 
+    /** What the connection waits for: room to write when output is owed, else bytes to read. */
+    int interest() {
+        return output.hasPending() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
     private void updateInterest() {
-        if (closed || !key.isValid()) {
-            return;
+        if (closed || key == null || !key.isValid()) {
+            return; // not registered yet: the loop registers it for interest() after its first read
         }
-        int wanted = output.hasPending() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
+        int wanted = interest();
         if (key.interestOps() != wanted) {
             key.interestOps(wanted); // epoll_ctl(EPOLL_CTL_MOD) when the loop next selects
         }

@@ -15,19 +15,21 @@ import java.util.function.IntConsumer;
 
 /**
  * One event-loop thread: a {@link Selector} (an epoll instance on Linux) and the connections it
- * owns, from the acceptor's hand-off to their close (docs/05-final-server.md, "Code: EventLoop.adopt").
+ * owns, from the hand-off to their close (docs/05-final-server.md, "Code: EventLoop.adopt").
  *
  * <p>Step 4 taught the loop with one thread; the final server runs N of them, one per processor
- * by default, and never lets two threads touch one connection. The only thing that crosses
- * threads is a new connection: the acceptor puts it in {@link #newConnections} (a lock-free
- * queue) and calls {@code selector.wakeup()} (a write to an eventfd the epoll watches), and the
- * loop registers it on its own thread. Everything else (parsing, answering, timeouts, the read
- * and write buffers, the date in the fixed responses) belongs to this thread alone, so the hot
- * path has no lock, no volatile write and no handing of data between cores.
+ * by default, and never lets two threads touch one connection. Loop 0 also accepts (its selector
+ * watches the listening socket, see {@link Acceptor}) and deals the new connections out round
+ * robin: its own it opens at once; for another loop, the only thing that crosses threads, it
+ * puts the connection in that loop's {@link #newConnections} (a lock-free queue) and calls
+ * {@code selector.wakeup()} (a write to an eventfd the epoll watches), and that loop registers it
+ * on its own thread. Everything else (parsing, answering, timeouts, the read and write buffers,
+ * the date in the fixed responses) belongs to one thread alone, so the hot path has no lock, no
+ * volatile write and no handing of data between cores.
  *
  * <p>One turn: {@code select()} (epoll_wait) until a socket is ready or the next timeout sweep is
- * due; handle each ready key; register new connections; expire connections past their deadline;
- * print the access log lines of the turn.
+ * due; handle each ready key (accept, read, write); register new connections; expire connections
+ * past their deadline; print the access log lines of the turn.
  *
  * <p>A failure while handling one connection (a bug, a stub, a handler recursing too deep) closes
  * that connection. A failure of the loop itself (an Error such as OutOfMemoryError, a selector
@@ -58,6 +60,14 @@ final class EventLoop implements Runnable {
     /** Created once: a method reference evaluated per select() would allocate per turn. */
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final Thread thread;
+    /** Loop 0's: the listening socket it watches and accepts from; null on the other loops. */
+    private Acceptor acceptor;
+    private SelectionKey acceptKey;
+    /** epoll reported the listening socket readable in this turn's select. */
+    private boolean acceptable;
+    /** Set by {@link #stopAccepting}: this loop takes the kernel's queue and closes the port at its next turn. */
+    private volatile boolean stopAccepting;
+    private final java.util.concurrent.CountDownLatch portClosed = new java.util.concurrent.CountDownLatch(1);
     /** False once run() ended (or never will start): adopt() then refuses, so no connection waits on a dead loop. */
     private volatile boolean running = true;
 
@@ -67,6 +77,10 @@ final class EventLoop implements Runnable {
      * a user can set: only code in this package can reach it.
      */
     static IntConsumer turnHook;
+
+    private static final String ACCEPTING = "accepting";
+    /** What the loop was doing when a failure ended it: {@link #ACCEPTING}, or null for its own work. */
+    private String failing;
 
     private volatile long drainDeadline;
     /** Written by this loop's thread only; read by close() after the loop ended. */
@@ -94,12 +108,17 @@ final class EventLoop implements Runnable {
         this.thread = Thread.ofPlatform().name("final-server-loop-" + number).unstarted(this);
     }
 
+    /** Makes this loop the accepting one (before start()): it watches {@code acceptor}'s listening socket. */
+    void acceptFrom(Acceptor listening) {
+        this.acceptor = listening;
+    }
+
     void start() {
         thread.start();
     }
 
     /**
-     * Called by the acceptor thread: the connection becomes this loop's at its next turn. Returns
+     * Called by loop 0's acceptor, on loop 0's thread: the connection becomes this loop's at its next turn. Returns
      * false, and leaves the channel to the caller, when the loop is not running: either the loop
      * ends after the add and its final {@link #closeQueued} closes the channel, or the acceptor
      * sees {@code running == false} here and takes the channel back (whoever removes it first).
@@ -122,14 +141,25 @@ final class EventLoop implements Runnable {
         nextSweep = now + sweepIntervalNanos;
         Throwable failure = null;
         try {
+            if (acceptor != null) {
+                acceptKey = acceptor.register(selector);
+            }
             while (true) {
                 long wakeAt = draining && drainDeadline - nextSweep < 0 ? drainDeadline : nextSweep; // the shutdown deadline is kept to the millisecond
+                if (acceptor != null && acceptor.pausedUntil() != 0 && acceptor.pausedUntil() - wakeAt < 0) {
+                    wakeAt = acceptor.pausedUntil();
+                }
                 long waitMillis = Math.max(1, (wakeAt - System.nanoTime() + 999_999) / 1_000_000);
                 selector.select(onReady, waitMillis); // epoll_wait(epfd, events, n, waitMillis)
                 if (turnHook != null) {
                     turnHook.accept(number);
                 }
                 now = System.nanoTime();
+                if (acceptor != null) {
+                    failing = ACCEPTING;
+                    acceptTurn();
+                    failing = null;
+                }
                 registerNewConnections();
                 if (now - nextSweep >= 0) {
                     sweep();
@@ -145,7 +175,12 @@ final class EventLoop implements Runnable {
         } finally {
             running = false;
             if (failure != null) {
-                context.fatal("event loop " + number + " stopped", failure);
+                context.fatal((failing == ACCEPTING ? "the acceptor (on event loop " + number + ")" : "event loop " + number)
+                        + " stopped", failure);
+            }
+            if (acceptor != null) {
+                acceptor.close(); // clients now get ECONNREFUSED, not a backlog nobody accepts from
+                portClosed.countDown();
             }
             for (Connection connection : new ArrayList<>(connections)) {
                 connection.close();
@@ -162,8 +197,12 @@ final class EventLoop implements Runnable {
 
     /** Handles one ready key; a failure is this connection's problem, never the loop's. */
     private void onReady(SelectionKey key) {
-        Connection connection = (Connection) key.attachment();
         long at = System.nanoTime();
+        if (key == acceptKey) {
+            acceptable = true; // accepted after the other ready keys: see acceptTurn
+            return;
+        }
+        Connection connection = (Connection) key.attachment();
         // Both clocks are vDSO calls on Linux (no system call, tens of nanoseconds); the fixed
         // responses reformat their Date only when the second changed, so at most once a second.
         fixedResponses.refreshDate(System.currentTimeMillis());
@@ -189,33 +228,81 @@ final class EventLoop implements Runnable {
         connection.close();
     }
 
+    /**
+     * Loop 0's part of each turn: accept what epoll reported, resume accepting after a pause, and
+     * when the server closes its port, take the kernel's queue, close the listening socket and
+     * select once (a registered channel's descriptor is really closed when its key is
+     * deregistered, at a select).
+     */
+    private void acceptTurn() throws IOException {
+        if (acceptable) {
+            // After the turn's reads and writes, not among them: the later a connection is
+            // accepted, the likelier its request is already there for openHere's first read.
+            acceptable = false;
+            fixedResponses.refreshDate(System.currentTimeMillis()); // a first read may answer at once
+            acceptor.acceptReady(this, now);
+        }
+        acceptor.resumeIfPaused(now);
+        if (stopAccepting && acceptor.isOpen()) {
+            acceptor.takeBacklogAndClose(this, now);
+            selector.selectNow(onReady);
+            portClosed.countDown();
+        }
+    }
+
+    /**
+     * Called from close() (another thread): loop 0 takes what the kernel queued and closes the
+     * port at its next turn; returns once it did, or after {@code millis} (a loop stuck in a handler).
+     * A loop that ended has closed the port already.
+     */
+    boolean stopAccepting(long millis) throws InterruptedException {
+        stopAccepting = true;
+        selector.wakeup();
+        return portClosed.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     private void registerNewConnections() {
         SocketChannel channel;
         while ((channel = newConnections.poll()) != null) {
-            Connection connection;
+            openHere(channel, now);
+        }
+    }
+
+    /**
+     * A new connection of this loop, on this loop's thread: it is read at once, because a client
+     * usually sends its request right behind the handshake and it is often here already. A
+     * connection answered and closed by that first read was never registered with epoll, which
+     * saves registering it, deregistering it and the JDK's shutdown before close (docs/06,
+     * "How the connection-per-request cost was found"); the others are registered for what they wait for.
+     */
+    void openHere(SocketChannel channel, long at) {
+        Connection connection;
+        try {
+            connection = new Connection(resources, context, channel, at);
+        } catch (RuntimeException | StackOverflowError bug) {
+            context.console.println("final-server: closing a connection after an unexpected error: " + bug);
             try {
-                connection = new Connection(resources, context, channel, now);
-            } catch (RuntimeException | StackOverflowError bug) {
-                context.console.println("final-server: closing a connection after an unexpected error: " + bug);
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // released either way
-                }
-                context.openConnections.decrementAndGet();
-                continue;
+                channel.close();
+            } catch (IOException ignored) {
+                // released either way
             }
-            try {
-                // epoll_ctl(EPOLL_CTL_ADD, fd, EPOLLIN): from now on this loop hears about this socket
-                SelectionKey key = channel.register(selector, SelectionKey.OP_READ, connection);
-                connection.register(key);
-                connections.add(connection);
-                context.metrics.connectionOpened();
-            } catch (ClosedChannelException closed) {
-                context.openConnections.decrementAndGet();
-            } catch (RuntimeException bug) {
-                closeAfterBug(connection, bug); // close() gives the slot back
+            context.openConnections.decrementAndGet();
+            return;
+        }
+        connections.add(connection);
+        context.metrics.connectionOpened();
+        try {
+            connection.onReadable(at); // read(): the request, or EAGAIN (0 bytes) when it is not here yet
+            if (connection.isClosed()) {
+                return;
             }
+            // epoll_ctl(EPOLL_CTL_ADD, fd, EPOLLIN or EPOLLOUT): from now on this loop hears about this socket
+            SelectionKey key = channel.register(selector, connection.interest(), connection);
+            connection.register(key);
+        } catch (ClosedChannelException closed) {
+            connection.close();
+        } catch (RuntimeException | StackOverflowError bug) {
+            closeAfterBug(connection, bug); // close() gives the slot back
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The final server: one {@link Acceptor} thread and N {@link EventLoop} threads, the parser and
+ * The final server: N {@link EventLoop} threads, the first also accepting ({@link Acceptor}), the parser and
  * routes of step 3, limits and timeouts from one {@link ServerConfig}, metrics in a registry of
  * its own, and a graceful {@link #close()} (docs/05-final-server.md).
  */
@@ -97,6 +97,7 @@ public final class FinalServer implements Server {
                 loops[i] = new EventLoop(i, context, context.routes.encodeConstants(context.writer));
             }
             acceptor = new Acceptor(context, loops); // binds: a BindException leaves here
+            loops[0].acceptFrom(acceptor);
         } catch (IOException | RuntimeException failed) {
             for (EventLoop loop : loops) {
                 if (loop != null) {
@@ -109,7 +110,6 @@ public final class FinalServer implements Server {
         for (EventLoop loop : loops) {
             loop.start();
         }
-        acceptor.start();
         console.println("final-server: listening on port " + acceptor.port() + " with " + config.describe() + "; " + options.describe());
     }
 
@@ -142,11 +142,13 @@ public final class FinalServer implements Server {
                         + options.drainDelay().toMillis() + " ms");
                 Thread.sleep(options.drainDelay().toMillis());
             }
-            if (acceptor != null) {
-                acceptor.stop();
+            // The shutdown deadline counts from here: a loop 0 stuck in a handler that never returns
+            // cannot take the port's queue, and must not make close() wait past the deadline for it.
+            long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+            if (acceptor != null && !loops[0].stopAccepting(config.shutdownTimeout().toMillis())) {
+                acceptor.close(); // the descriptor closes at loop 0's next select, or when the process exits
             }
             if (loops != null) {
-                long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
                 for (EventLoop loop : loops) {
                     if (loop != null) {
                         loop.beginDrain(deadline);

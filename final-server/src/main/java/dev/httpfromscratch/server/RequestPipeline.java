@@ -50,6 +50,10 @@ final class RequestPipeline {
     private boolean headChecked;
     /** A response said Connection: close: answer nothing more, close once the output is written. */
     private boolean closing;
+    /** The close was the request's own wish (Connection: close, HTTP/1.0 without keep-alive), not the server's. */
+    private boolean closeRequested;
+    /** Bytes were read past the request that closes the connection, or may still be waiting in the socket. */
+    private boolean unreadInput;
     /** Response bytes of the current request (interim 100 included), for the access log. */
     private long bytesForRequest;
 
@@ -97,6 +101,21 @@ final class RequestPipeline {
             requestStart = now; // the first bytes of the next request: its duration starts here
         }
         process(input, now);
+        // A read that filled the whole buffer may have left more in the socket's receive queue.
+        if (closing && (input.hasRemaining() || input.limit() == input.capacity())) {
+            unreadInput = true;
+        }
+    }
+
+    /**
+     * True when the connection may be closed at once after its last response, without a
+     * lingering close: the client asked for the close with a complete request and sent nothing
+     * behind it (RFC 9112 §9.6: a client that sends close sends no further request), so no unread
+     * byte can turn close() into a reset. nginx decides the same way (lingering_close auto). A
+     * refused request (its body may still be arriving) or a half-close always lingers.
+     */
+    boolean mayCloseAtOnce() {
+        return closing && closeRequested && !unreadInput && stashed == null && !parser.hasPartialRequest();
     }
 
     /** The output queue drained: answer the requests that waited for it. */
@@ -105,6 +124,9 @@ final class RequestPipeline {
             return;
         }
         process(stashed, now);
+        if (closing && stashed != null && stashed.hasRemaining()) {
+            unreadInput = true;
+        }
         if (stashed != null && !stashed.hasRemaining()) {
             stashed = null;
         }
@@ -203,7 +225,8 @@ final class RequestPipeline {
     /** Answers one complete request: a constant route's pre-encoded bytes, else the router's response. */
     private void respond(HttpRequest request) {
         boolean draining = context.draining;
-        boolean close = request.wantsClose() || draining;
+        boolean asked = request.wantsClose();
+        boolean close = asked || draining;
         String method = request.method();
         boolean head = method.equals("HEAD");
         String target = request.target();
@@ -228,6 +251,9 @@ final class RequestPipeline {
             }
             status = response.status();
         }
+        // A drain closes connections whose clients did not ask for it: one of them may have sent its
+        // next request already, so those linger; a request that asked for the close sends nothing behind it.
+        closeRequested = asked && status != UNSENDABLE.status();
         finishRequest(method, status, target, request.version(), close);
     }
 

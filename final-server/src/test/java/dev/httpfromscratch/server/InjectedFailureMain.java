@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The final server's Main with a failure injected for FailFastTest: when the line "loop" arrives
  * on standard input, event loop 1 throws an Error at its next turn, as a loop does when the heap
- * runs out; when "acceptor" arrives, the acceptor thread throws one after its next accept(). The
+ * runs out; when "acceptor" arrives, accepting (on event loop 0) throws one after its next accept(). The
  * hooks ({@link EventLoop#turnHook}, {@link Acceptor#acceptHook}) are package-private: a user of
  * the real server has no way to set them.
  */

@@ -112,6 +112,38 @@ class RequestPipelineTest {
         assertThat(pipeline.waitingFor()).isEqualTo(Phase.IDLE);
     }
 
+    /** One read as the loop hands it over: the bytes at the start of a larger buffer, which the read did not fill. */
+    private void read(String bytes) {
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).put(bytes.getBytes(StandardCharsets.ISO_8859_1)).flip();
+        pipeline.accept(buffer, now);
+        output.endTurn();
+    }
+
+    @Test
+    @DisplayName("a close the client asked for, with nothing read behind it, needs no lingering close; anything else lingers")
+    void closeAtOnceOnlyWhenNothingIsUnread() {
+        pipeline(TestServers.config());
+        read("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(pipeline.mayCloseAtOnce()).as("Connection: close and nothing behind it: close() sends FIN, never RST").isTrue();
+
+        pipeline(TestServers.config());
+        read("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET / HTTP/1.1\r\n");
+        assertThat(pipeline.mayCloseAtOnce()).as("bytes pipelined behind the close are unread: closing at once would send RST").isFalse();
+
+        pipeline(TestServers.config());
+        read("GET / HTTP/1.0\r\n\r\n");
+        assertThat(pipeline.mayCloseAtOnce()).as("HTTP/1.0 without keep-alive asked for the close too").isTrue();
+
+        pipeline(TestServers.config());
+        read("BAD REQUEST\r\n\r\n");
+        assertThat(pipeline.closing()).as("400: the connection closes").isTrue();
+        assertThat(pipeline.mayCloseAtOnce()).as("a refused request: the client may still be sending, so the server lingers").isFalse();
+
+        pipeline(TestServers.config());
+        read(GET_ROOT);
+        assertThat(pipeline.mayCloseAtOnce()).as("a kept-alive connection is not closing at all").isFalse();
+    }
+
     @Test
     @Points(2)
     @DisplayName("Connection: close answers that request, then nothing more: the requests behind it are not run")
