@@ -29,9 +29,10 @@ import java.util.stream.Stream;
  * student README says so: a working server for the "By hand first" experiments of a step the
  * student has not written yet. A jar can be decompiled, so {@code all} is the instructor's choice.
  *
- * <p>Two checks make a bad starter fail the generator rather than reach students: no shipped
- * test file may use {@code Hidden} in any form, and every relative link of every shipped
- * Markdown file must resolve inside the starter.
+ * <p>Three checks make a bad starter fail the generator rather than reach students: no shipped
+ * test file may use {@code Hidden} in any form, every relative link of every shipped Markdown
+ * file must resolve inside the starter, and every stub's {@code (docs/NN-....md, 'Section')} must
+ * name a heading of that chapter (an extension's stubs and chapter 08 included).
  *
  * <pre>
  * mvn -pl course-grading compile exec:exec@starter [-Dstarter.dir=folder] [-Dstarter.checkpoint=N]
@@ -135,6 +136,7 @@ public final class StarterGenerator {
         Files.writeString(out.resolve(STAMP), "Generated from the reference by StarterGenerator; safe to delete.\n");
         List<String> problems = new ArrayList<>(StarterChecks.hiddenTestsShipped(out));
         problems.addAll(StarterChecks.brokenLinks(out));
+        problems.addAll(StarterChecks.missingSections(out));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("this starter must not reach students:\n  " + String.join("\n  ", problems));
         }
