@@ -1,9 +1,16 @@
 package dev.httpfromscratch.server;
 
+import dev.httpfromscratch.server.files.FilePaths;
+import dev.httpfromscratch.server.files.StaticFiles;
+import dev.httpfromscratch.server.files.TextRoutes;
+import dev.httpfromscratch.server.files.Uploads;
 import dev.httpfromscratch.step3.HttpRequest;
 import dev.httpfromscratch.step3.HttpResponse;
 import dev.httpfromscratch.step3.Router;
 import dev.httpfromscratch.step3.Routes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -20,6 +27,10 @@ import java.util.function.BooleanSupplier;
  *
  * <p>{@code GET /} and {@code GET /health} are constants of the table: each event loop answers
  * them from pre-encoded bytes ({@link FixedResponses}), /health only while the server serves.
+ *
+ * <p>With a files directory (the extension of docs/08-files.md, {@code --files-dir}): {@code GET}
+ * and {@code HEAD /files/{path}}, {@code POST /files/{name}}, {@code GET /echo/{text}} and
+ * {@code GET /user-agent}. Without one these paths answer 404, as any path nobody serves.
  */
 final class FinalRoutes {
     static final String HEALTH_BODY = "OK\n";
@@ -27,6 +38,11 @@ final class FinalRoutes {
     private FinalRoutes() {}
 
     static RouteTable create(ServerMetrics metrics, BooleanSupplier draining, Duration metricsMaxAge) {
+        return create(metrics, draining, metricsMaxAge, null);
+    }
+
+    /** @param filesDir the directory the file routes serve, or null for none */
+    static RouteTable create(ServerMetrics metrics, BooleanSupplier draining, Duration metricsMaxAge, Path filesDir) {
         CachedExposition expositions = new CachedExposition(metrics, metricsMaxAge);
         Router router = Routes.step3()
                 .get("/metrics", request -> metricsPage(expositions, request))
@@ -35,9 +51,28 @@ final class FinalRoutes {
                 // OPTIONS * asks about the server as a whole (RFC 9110 §9.3.7, RFC 9112 §3.2.4):
                 // the parser accepts this target form, so the router must answer it, not 404.
                 .route("OPTIONS", "*", request -> HttpResponse.empty(204).withHeader("Allow", "GET, HEAD, POST"));
-        return new RouteTable(router, draining)
+        RouteTable table = new RouteTable(router, draining)
                 .constant("/", Routes.root())
                 .constantUntilDraining("/health", health(), request -> shuttingDown());
+        if (filesDir != null) {
+            addFileRoutes(table, filesDir);
+        }
+        return table;
+    }
+
+    private static void addFileRoutes(RouteTable table, Path filesDir) {
+        FilePaths paths;
+        try {
+            paths = new FilePaths(filesDir);
+        } catch (IOException unusable) {
+            throw new UncheckedIOException("the files directory " + filesDir + " cannot be served", unusable);
+        }
+        StaticFiles files = new StaticFiles(paths);
+        Uploads uploads = new Uploads(paths);
+        table.prefix("GET", StaticFiles.PREFIX, files::get)
+                .prefix("POST", StaticFiles.PREFIX, uploads::store)
+                .prefix("GET", TextRoutes.ECHO_PREFIX, TextRoutes::echo);
+        table.router().get("/user-agent", TextRoutes::userAgent);
     }
 
     /**

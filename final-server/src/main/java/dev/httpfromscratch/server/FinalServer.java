@@ -1,11 +1,13 @@
 package dev.httpfromscratch.server;
 
 import dev.httpfromscratch.common.Server;
+import dev.httpfromscratch.step3.HttpRequest;
 import dev.httpfromscratch.step3.ResponseWriter;
 import dev.httpfromscratch.step3.Router;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -53,10 +55,11 @@ public final class FinalServer implements Server {
         metrics.describeServer(config.maxConnections(), () -> accessLogWriter.dropped() + consoleWriter.dropped());
         ResponseWriter writer = new ResponseWriter();
         PrintStream log = this.console;
-        RouteTable routes = FinalRoutes.create(metrics, this::isDraining, options.metricsMaxAge());
-        extraRoutes.apply(routes.router())
-                .onHandlerFailure((request, failure) -> log.println("final-server: handler failed for "
-                        + request.method() + " " + request.path() + ": " + failure));
+        RouteTable routes = FinalRoutes.create(metrics, this::isDraining, options.metricsMaxAge(), options.filesDir());
+        BiConsumer<HttpRequest, Exception> logFailure = (request, failure) ->
+                log.println("final-server: handler failed for " + request.method() + " " + request.path() + ": " + failure);
+        extraRoutes.apply(routes.router()).onHandlerFailure(logFailure);
+        routes.onHandlerFailure(logFailure);
         this.context = new ServerContext(config, options, routes, writer, metrics, console, accessLogWriter);
     }
 

@@ -7,6 +7,8 @@ import dev.httpfromscratch.step3.ParserLimits;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -64,7 +66,9 @@ public final class Main {
                 .flag("drain-delay-ms", "MS", "after SIGTERM: how long /ready answers 503 while the port still accepts", millis(RunOptions.DEFAULT_DRAIN_DELAY), "DRAIN_DELAY_MS")
                 .flag("bind", "ADDRESS", "the local address to listen on (0.0.0.0, ::, 127.0.0.1, ...; default: every address)", "*", "BIND")
                 .flag("access-log", "on|off", "one JSON line per request on standard output", "on", "ACCESS_LOG")
-                .flag("log-connections", "on|off", "step 1's 'client connected' line per connection, in the access log", "off", "LOG_CONNECTIONS");
+                .flag("log-connections", "on|off", "step 1's 'client connected' line per connection, in the access log", "off", "LOG_CONNECTIONS")
+                .flag("files-dir", "DIR", "serve GET/HEAD /files/..., store POST /files/NAME, and answer /echo/... and /user-agent (docs/08-files.md); "
+                        + "empty: off", "", "FILES_DIR");
     }
 
     /** The flags that are not limits: bind address, drain delay, connection lines (the command line's drain delay is not zero). */
@@ -82,7 +86,15 @@ public final class Main {
                 throw new UsageException("--bind needs a numeric IPv4 or IPv6 address (127.0.0.1, ::1, 0.0.0.0), not \"" + bind + "\"");
             }
         }
-        return RunOptions.defaults().withBindAddress(address)
+        String filesDir = options.string("files-dir");
+        Path files = null;
+        if (!filesDir.isEmpty()) {
+            files = Path.of(filesDir);
+            if (!Files.isDirectory(files)) {
+                throw new UsageException("--files-dir needs an existing directory, not \"" + filesDir + "\"");
+            }
+        }
+        return RunOptions.defaults().withBindAddress(address).withFilesDir(files)
                 .withDrainDelay(Duration.ofMillis(options.number("drain-delay-ms", 0, 3_600_000L)))
                 .withLogConnections(options.choice("log-connections", "on", "off").equals("on"));
     }

@@ -1,5 +1,6 @@
 package dev.httpfromscratch.server;
 
+import dev.httpfromscratch.server.files.BodySource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -19,6 +20,12 @@ import java.util.ArrayDeque;
  * and {@link #isFull()} tells the pipeline to stop answering pipelined requests until the client
  * reads. A client that sends without reading fills its own socket buffers, not the server's heap.
  *
+ * <p>A body read from a file ({@link BodySource}, docs/08-files.md) takes its place in the same
+ * queue: the head before it, the next pipelined response after it. It writes itself straight from
+ * the file to the socket (sendfile), turn after turn, and counts as the bytes it still owes, so a
+ * large file fills the queue and the pipeline waits behind it. Its descriptor is closed when it is
+ * done and on every way the queue is dropped ({@link #discard()}).
+ *
  * <p>A write that fails (EPIPE, ECONNRESET: the client left) marks the queue {@link #isBroken()}
  * and drops what it held; the connection then closes.
  */
@@ -29,8 +36,8 @@ final class OutputQueue {
     private final WritableByteChannel channel;
     private final ByteBuffer shared;
     private final ServerMetrics.Recorder metrics;
-    /** Null while nothing waits (almost always): a keep-alive connection owns no queue. */
-    private ArrayDeque<ByteBuffer> pending;
+    /** Null while nothing waits (almost always): a keep-alive connection owns no queue. Holds ByteBuffers and BodySources. */
+    private ArrayDeque<Object> pending;
     private long pendingBytes;
     private boolean broken;
 
@@ -84,6 +91,22 @@ final class OutputQueue {
         }
     }
 
+    /**
+     * Adds a body that writes itself from a file, behind everything added before it (its head
+     * included); closed here once written, or at once if the client is already gone.
+     */
+    void sendBody(BodySource body) {
+        endTurn(); // the head in the shared buffer goes first
+        if (pending == null) {
+            write(body);
+        }
+        if (broken || body.isDone()) {
+            body.close();
+            return;
+        }
+        queue(body);
+    }
+
     /** The end of this connection's turn: writes what it put into the shared buffer, queues what the socket would not take. */
     void endTurn() {
         if (shared.position() == 0) {
@@ -105,16 +128,29 @@ final class OutputQueue {
     boolean drain() {
         boolean progressed = false;
         while (pending != null && !broken) {
-            ByteBuffer next = pending.peek();
-            int before = next.remaining();
-            write(next);
+            Object next = pending.peek();
+            boolean done;
+            if (next instanceof ByteBuffer bytes) {
+                int before = bytes.remaining();
+                write(bytes);
+                pendingBytes -= before - bytes.remaining();
+                progressed |= bytes.remaining() < before;
+                done = !bytes.hasRemaining();
+            } else {
+                BodySource body = (BodySource) next;
+                long before = body.remaining();
+                progressed |= write(body) > 0;
+                pendingBytes -= before - body.remaining();
+                done = body.isDone();
+                if (done) {
+                    body.close();
+                }
+            }
             if (broken) {
                 return progressed;
             }
-            pendingBytes -= before - next.remaining();
-            progressed |= next.remaining() < before;
-            if (next.hasRemaining()) {
-                break; // the send buffer is full again: wait for the next OP_WRITE
+            if (!done) {
+                break; // the send buffer is full again (or a body had its turn's share): wait for the next OP_WRITE
             }
             pending.poll();
             if (pending.isEmpty()) {
@@ -126,6 +162,13 @@ final class OutputQueue {
 
     /** Forgets everything (the connection is closing). */
     void discard() {
+        if (pending != null) {
+            for (Object next : pending) {
+                if (next instanceof BodySource body) {
+                    body.close(); // the file descriptor goes back whatever way the connection ends
+                }
+            }
+        }
         pending = null;
         pendingBytes = 0;
     }
@@ -145,14 +188,39 @@ final class OutputQueue {
         }
     }
 
+    /** Lets {@code body} write what the socket takes (sendfile for a file region); returns the bytes written. */
+    private long write(BodySource body) {
+        if (broken) {
+            return 0;
+        }
+        try {
+            long written = body.writeTo(channel);
+            metrics.sent(written);
+            return written;
+        } catch (IOException gone) {
+            broken = true; // EPIPE / ECONNRESET, or a file that can no longer be read: the connection closes
+            body.close();
+            discard();
+            return 0;
+        }
+    }
+
     private void queue(ByteBuffer bytes) {
         if (broken) {
             return;
         }
+        queued(bytes, bytes.remaining());
+    }
+
+    private void queue(BodySource body) {
+        queued(body, body.remaining());
+    }
+
+    private void queued(Object next, long bytes) {
         if (pending == null) {
             pending = new ArrayDeque<>(4);
         }
-        pending.add(bytes);
-        pendingBytes += bytes.remaining();
+        pending.add(next);
+        pendingBytes += bytes;
     }
 }

@@ -1,5 +1,6 @@
 package dev.httpfromscratch.server;
 
+import dev.httpfromscratch.server.files.Reply;
 import dev.httpfromscratch.step3.HttpRequest;
 import dev.httpfromscratch.step3.HttpResponse;
 import dev.httpfromscratch.step3.HttpSyntax;
@@ -212,14 +213,19 @@ final class RequestPipeline {
             sendReused(fixed.bytes(head, close));
             status = fixed.status;
         } else {
-            HttpResponse response = context.routes.respond(request);
-            byte[] bytes = encodeOrNull(response, request, head, close);
-            if (bytes == null) {
+            Reply reply = context.routes.reply(request);
+            HttpResponse response = reply.response();
+            byte[] bytes = encodeOrNull(reply, request, head, close);
+            boolean unsendable = bytes == null;
+            if (unsendable) {
                 close = true;
                 response = UNSENDABLE;
                 bytes = context.writer.encode(response, head, true);
             }
             sendOwned(bytes);
+            if (reply.body() != null) {
+                sendBody(reply, unsendable || head);
+            }
             status = response.status();
         }
         finishRequest(method, status, target, request.version(), close);
@@ -231,9 +237,9 @@ final class RequestPipeline {
      * the server's bug, not the client's: the caller answers 500 and closes, as step 4 does, and
      * the responses already answered for this read still go out.
      */
-    private byte[] encodeOrNull(HttpResponse response, HttpRequest request, boolean head, boolean close) {
+    private byte[] encodeOrNull(Reply reply, HttpRequest request, boolean head, boolean close) {
         try {
-            return context.writer.encode(response, head, close);
+            return reply.body() == null ? context.writer.encode(reply.response(), head, close) : reply.encodeHead(context.writer, close);
         } catch (IllegalArgumentException unsendable) {
             context.console.println("final-server: the handler for " + HttpSyntax.shorten(request.method()) + " "
                     + HttpSyntax.shorten(request.path()) + " built an unsendable response: " + unsendable.getMessage());
@@ -273,6 +279,17 @@ final class RequestPipeline {
         if (close) {
             closing = true;
         }
+    }
+
+    /** A body streamed from a file goes behind its head, or is closed unsent (a HEAD, or a head that could not be encoded). */
+    private void sendBody(Reply reply, boolean unsent) {
+        if (unsent) {
+            reply.body().close();
+            return;
+        }
+        long length = reply.body().length();
+        bytesForRequest += Math.max(length, 0); // a chunked body's length is known only at its end
+        output.sendBody(reply.body());
     }
 
     private void sendOwned(byte[] bytes) {

@@ -1,12 +1,16 @@
 package dev.httpfromscratch.server;
 
+import dev.httpfromscratch.server.files.Reply;
 import dev.httpfromscratch.step3.Handler;
 import dev.httpfromscratch.step3.HttpRequest;
 import dev.httpfromscratch.step3.HttpResponse;
 import dev.httpfromscratch.step3.ResponseWriter;
 import dev.httpfromscratch.step3.Router;
+import dev.httpfromscratch.step3.HttpSyntax;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,6 +32,17 @@ final class RouteTable {
     private final BooleanSupplier draining;
     private final List<Constant> constants = new ArrayList<>();
 
+    /** The code behind a prefix route: like step 3's {@link Handler}, but its body may stream from a file. */
+    @FunctionalInterface
+    interface ReplyHandler {
+        Reply handle(HttpRequest request) throws Exception;
+    }
+
+    private record PrefixRoute(String method, String prefix, ReplyHandler handler) {}
+
+    private final List<PrefixRoute> prefixes = new ArrayList<>();
+    private BiConsumer<HttpRequest, Exception> onHandlerFailure = (request, failure) -> { };
+
     /** @param draining true once a shutdown began (read by the handlers of constants that stop while draining) */
     RouteTable(Router router, BooleanSupplier draining) {
         this.router = router;
@@ -48,18 +63,86 @@ final class RouteTable {
         return this;
     }
 
+    /** {@code method} requests for every path that starts with {@code prefix} (HEAD wherever GET is). */
+    RouteTable prefix(String method, String prefix, ReplyHandler handler) {
+        prefixes.add(new PrefixRoute(method, prefix, handler));
+        return this;
+    }
+
+    /** Called with the request and the exception whenever a prefix route's handler throws (the router has its own). */
+    RouteTable onHandlerFailure(BiConsumer<HttpRequest, Exception> listener) {
+        this.onHandlerFailure = listener;
+        return this;
+    }
+
     /** The router, to add routes that are not constants (before the server starts). */
     Router router() {
         return router;
     }
 
-    /** The response to {@code request}: step 3's 404, 405 and 500 included; never throws. */
+    /** The response to {@code request} when its body is not wanted (a 404 or 405 instead of 100 Continue, tests): never throws. */
     HttpResponse respond(HttpRequest request) {
-        return router.respond(request);
+        Reply reply = reply(request);
+        if (reply.body() != null) {
+            reply.body().close();
+        }
+        return reply.response();
+    }
+
+    /** The reply to {@code request}: a prefix route's, else the router's (404, 405 and 500 included); never throws. */
+    Reply reply(HttpRequest request) {
+        String path = request.path();
+        String allowed = null;
+        for (PrefixRoute route : prefixes) {
+            if (!path.startsWith(route.prefix())) {
+                continue;
+            }
+            if (route.method().equals(request.method()) || (request.isHead() && route.method().equals("GET"))) {
+                return replyOf(route, request);
+            }
+            allowed = allowedUnder(route.prefix());
+        }
+        if (allowed != null) {
+            return Reply.of(HttpResponse.error(405, HttpSyntax.shorten(path) + " accepts " + allowed + ", not "
+                    + HttpSyntax.shorten(request.method()) + ".").withHeader("Allow", allowed));
+        }
+        return Reply.of(router.respond(request));
+    }
+
+    private Reply replyOf(PrefixRoute route, HttpRequest request) {
+        try {
+            Reply reply = route.handler().handle(request);
+            if (reply == null) {
+                throw new IllegalStateException("the handler returned no reply");
+            }
+            return reply;
+        } catch (Exception failure) {
+            onHandlerFailure.accept(request, failure);
+            return Reply.of(HttpResponse.error(500, "The server failed while answering " + HttpSyntax.shorten(request.method()) + " "
+                    + HttpSyntax.shorten(request.path()) + "; the failure was logged."));
+        }
+    }
+
+    private String allowedUnder(String prefix) {
+        TreeSet<String> allowed = new TreeSet<>();
+        for (PrefixRoute route : prefixes) {
+            if (route.prefix().equals(prefix)) {
+                allowed.add(route.method());
+                if (route.method().equals("GET")) {
+                    allowed.add("HEAD");
+                }
+            }
+        }
+        return String.join(", ", allowed);
     }
 
     /** True when a handler serves {@code method} at {@code path}: a body would be read, so 100 Continue may invite it. */
     boolean accepts(String method, String path) {
+        for (PrefixRoute route : prefixes) {
+            if (path.startsWith(route.prefix()) && (route.method().equals(method) || (method.equals("HEAD") && route.method().equals("GET")))) {
+                return true;
+            }
+        }
         return router.accepts(method, path);
     }
 

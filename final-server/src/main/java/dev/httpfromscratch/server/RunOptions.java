@@ -1,6 +1,7 @@
 package dev.httpfromscratch.server;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -15,8 +16,10 @@ import java.time.Duration;
  * @param logConnections step 1's "client connected" line per accepted connection, in the access log
  * @param metricsMaxAge  how old the rendered /metrics may be before a scrape renders it again: however
  *                       often /metrics is requested, the registry is rendered at most once per this interval
+ * @param filesDir       the directory GET /files/... serves and POST /files/... writes to (docs/08-files.md);
+ *                       null (the default) leaves the file routes out: they answer 404
  */
-public record RunOptions(InetAddress bindAddress, Duration drainDelay, boolean logConnections, Duration metricsMaxAge) {
+public record RunOptions(InetAddress bindAddress, Duration drainDelay, boolean logConnections, Duration metricsMaxAge, Path filesDir) {
 
     /** The command line's default drain delay; docs/05-final-server.md gives the grace-period arithmetic. */
     public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(3);
@@ -30,28 +33,33 @@ public record RunOptions(InetAddress bindAddress, Duration drainDelay, boolean l
 
     /** In-process defaults: every address, no drain delay, no connection lines, /metrics at most one second old. */
     public static RunOptions defaults() {
-        return new RunOptions(null, Duration.ZERO, false, DEFAULT_METRICS_MAX_AGE);
+        return new RunOptions(null, Duration.ZERO, false, DEFAULT_METRICS_MAX_AGE, null);
     }
 
     public RunOptions withDrainDelay(Duration value) {
-        return new RunOptions(bindAddress, value, logConnections, metricsMaxAge);
+        return new RunOptions(bindAddress, value, logConnections, metricsMaxAge, filesDir);
     }
 
     public RunOptions withBindAddress(InetAddress value) {
-        return new RunOptions(value, drainDelay, logConnections, metricsMaxAge);
+        return new RunOptions(value, drainDelay, logConnections, metricsMaxAge, filesDir);
     }
 
     public RunOptions withLogConnections(boolean value) {
-        return new RunOptions(bindAddress, drainDelay, value, metricsMaxAge);
+        return new RunOptions(bindAddress, drainDelay, value, metricsMaxAge, filesDir);
     }
 
     public RunOptions withMetricsMaxAge(Duration value) {
-        return new RunOptions(bindAddress, drainDelay, logConnections, value);
+        return new RunOptions(bindAddress, drainDelay, logConnections, value, filesDir);
+    }
+
+    public RunOptions withFilesDir(Path value) {
+        return new RunOptions(bindAddress, drainDelay, logConnections, metricsMaxAge, value);
     }
 
     /** For the log line at start. */
     String describe() {
         return "bind " + (bindAddress == null ? "all addresses" : bindAddress.getHostAddress()) + ", drain delay "
-                + drainDelay.toMillis() + " ms, /metrics rendered at most every " + metricsMaxAge.toMillis() + " ms";
+                + drainDelay.toMillis() + " ms, /metrics rendered at most every " + metricsMaxAge.toMillis() + " ms"
+                + (filesDir == null ? "" : ", files from " + filesDir);
     }
 }
