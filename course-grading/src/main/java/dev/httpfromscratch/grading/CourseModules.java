@@ -75,7 +75,15 @@ public final class CourseModules {
     public static Map<String, Integer> declaredExtensionPoints(Path module) {
         Map<String, Integer> extensions = new LinkedHashMap<>(declared(module));
         extensions.remove("");
+        extensions.values().removeIf(points -> points == 0);
         return extensions;
+    }
+
+    /** The extensions a module's test classes name, with or without points yet. */
+    public static java.util.Set<String> declaredExtensions(Path module) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(declared(module).keySet());
+        names.remove("");
+        return names;
     }
 
     /** Declared points by extension name, "" for the core course. */
@@ -90,6 +98,7 @@ public final class CourseModules {
                 String source = Files.readString(file);
                 Matcher extension = EXTENSION.matcher(source);
                 String name = extension.find() ? extension.group(1) : "";
+                sums.putIfAbsent(name, 0);
                 Matcher points = POINTS.matcher(source);
                 while (points.find()) {
                     sums.merge(name, Integer.parseInt(points.group(1)), Integer::sum);

@@ -215,7 +215,7 @@ public final class StarterGenerator {
 
     /** The extensions a module's tests declare ({@code @Extension("files")}), lower-case names. */
     private Set<String> extensionsOf(String module) {
-        return extensions.computeIfAbsent(module, m -> CourseModules.declaredExtensionPoints(root.resolve(m)).keySet());
+        return extensions.computeIfAbsent(module, m -> CourseModules.declaredExtensions(root.resolve(m)));
     }
 
     private void copyTree(Path folder) throws IOException {

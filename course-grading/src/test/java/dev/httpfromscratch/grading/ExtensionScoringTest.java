@@ -165,6 +165,9 @@ class ExtensionScoringTest {
         Files.writeString(tests.resolve("FilesTest.java"), "@" + "Extension(\"files\") class FilesTest { @" + "Points(4) void c() {} }");
         assertThat(CourseModules.declaredPoints(module)).as("core points declared").isEqualTo(5);
         assertThat(CourseModules.declaredExtensionPoints(module)).isEqualTo(Map.of("files", 4));
+        Files.writeString(tests.resolve("LaterTest.java"), "@" + "Extension(\"later\") class LaterTest { }");
+        assertThat(CourseModules.declaredExtensionPoints(module)).as("an extension without points yet is worth nothing").isEqualTo(Map.of("files", 4));
+        assertThat(CourseModules.declaredExtensions(module)).as("but the starter knows its name").containsExactlyInAnyOrder("files", "later");
     }
 
     @Test
