@@ -16,11 +16,11 @@ import java.util.stream.Stream;
  * deadline, so a slow machine makes the test slower, never red. Also the two numbers the leak
  * and flood tests watch: the server's open-connection gauge and this JVM's open descriptors.
  */
-final class Conditions {
+public final class Conditions {
     private Conditions() {}
 
     /** Returns as soon as {@code condition} holds; fails with {@code description} and the last {@code state} at the deadline. */
-    static void await(String description, BooleanSupplier condition, Supplier<Object> state) {
+    public static void await(String description, BooleanSupplier condition, Supplier<Object> state) {
         long giveUp = System.nanoTime() + RawConnection.DEFAULT_DEADLINE.toNanos() * 2;
         long pauseMillis = 1;
         while (!condition.getAsBoolean()) {
@@ -38,7 +38,7 @@ final class Conditions {
     }
 
     /** The server's http_connections_active gauge: connections an event loop owns right now. */
-    static double activeConnections(FinalServer server) {
+    public static double activeConnections(FinalServer server) {
         Double value = server.metrics().registry().getSampleValue("http_connections_active");
         return value == null ? 0 : value;
     }

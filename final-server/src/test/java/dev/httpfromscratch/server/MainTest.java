@@ -12,6 +12,8 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +41,7 @@ class MainTest {
         assertThat(out.toString()).contains("--port N", "env PORT", "--event-loops N", "env EVENT_LOOPS", "--max-connections",
                 "--header-timeout-ms", "env HEADER_TIMEOUT_MS", "--idle-timeout-ms", "--body-timeout-ms", "--write-timeout-ms",
                 "--shutdown-timeout-ms", "--max-body-bytes", "--body-budget-bytes", "env BODY_BUDGET_BYTES", "--access-log on|off", "env ACCESS_LOG",
-                "--drain-delay-ms", "env DRAIN_DELAY_MS", "--bind ADDRESS", "env BIND", "--log-connections on|off");
+                "--drain-delay-ms", "env DRAIN_DELAY_MS", "--bind ADDRESS", "env BIND", "--log-connections on|off", "--files-dir DIR", "env FILES_DIR");
     }
 
     @Test
@@ -55,6 +57,14 @@ class MainTest {
         assertThat(options.bindAddress()).isEqualTo(InetAddress.getByName("::1"));
         assertThat(options.drainDelay()).isEqualTo(Duration.ofSeconds(5));
         assertThat(options.logConnections()).isTrue();
+        assertThat(defaults.filesDir()).as("by default no files are served").isNull();
+        Path files = Files.createTempDirectory("files-dir");
+        try {
+            assertThat(Main.runOptions(Main.commandLine(Map.of("FILES_DIR", files.toString())::get).parse(new String[0])).filesDir())
+                    .as("FILES_DIR").isEqualTo(files);
+        } finally {
+            Files.delete(files);
+        }
     }
 
     @Test
@@ -94,7 +104,8 @@ class MainTest {
     @DisplayName("a bad value ends the program with exit code 2 and one line naming the flag")
     void badValues() {
         for (String[] args : new String[][] {{"--event-loops", "many"}, {"--access-log", "maybe"}, {"--idle-timeout-ms", "0"},
-                {"--bind", "example.com"}, {"--bind", "localhost"}, {"--drain-delay-ms", "-1"}}) {
+                {"--bind", "example.com"}, {"--bind", "localhost"}, {"--drain-delay-ms", "-1"},
+                {"--files-dir", "/no/such/directory"}}) {
             StringBuilder out = new StringBuilder();
             assertThat(run(Main.commandLine(name -> null), out, args)).as("exit code for %s", String.join(" ", args)).isEqualTo(ServerMain.EXIT_USAGE);
             assertThat(out.toString().strip().lines().toList()).as("one line: %s", out).hasSize(1).allMatch(line -> line.contains(args[0]));

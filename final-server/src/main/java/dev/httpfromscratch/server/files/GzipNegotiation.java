@@ -9,7 +9,8 @@ import java.util.Locale;
  * <p>The field lists codings with optional weights: {@code gzip;q=0.8, identity;q=0.5, *;q=0}.
  * A weight of 0 means "not acceptable"; {@code *} stands for every coding not named;
  * {@code identity} (no coding) is acceptable unless it is given q=0, directly or through
- * {@code *;q=0}. No field at all: the server sends no coding.
+ * {@code *;q=0}, and preferred over gzip only when the client gives it the higher weight.
+ * No field at all: the server sends no coding.
  *
  * <p>gzip goes out when the client accepts it at least as much as identity and compressing is
  * worth it (not a tiny file, not an already-compressed type), or when the client refuses
@@ -57,11 +58,13 @@ public final class GzipNegotiation {
             }
         }
         double gzipQ = gzip >= 0 ? gzip : Math.max(star, 0);
-        double identityQ = identity >= 0 ? identity : star >= 0 ? star : 1;
         if (gzipQ <= 0) {
             return Coding.IDENTITY; // identity even if refused: RFC 9110 §12.5.3 lets a server send it rather than a 406
         }
-        return identityQ <= 0 || (worthCompressing && gzipQ >= identityQ) ? Coding.GZIP : Coding.IDENTITY;
+        boolean identityRefused = identity == 0 || (identity < 0 && star == 0);
+        // Identity not named: acceptable, but not preferred over a coding the client did name.
+        double identityQ = identity >= 0 ? identity : Math.max(star, 0);
+        return identityRefused || (worthCompressing && gzipQ >= identityQ) ? Coding.GZIP : Coding.IDENTITY;
         // END SOLUTION
     }
 

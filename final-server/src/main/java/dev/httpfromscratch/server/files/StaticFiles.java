@@ -57,10 +57,12 @@ public final class StaticFiles {
         if (range != null && !Validators.rangeStillValid(request.header("If-Range"), Validators.etag(size, modified, false), modified)) {
             range = null; // the file changed since the client's partial copy: send all of it
         }
-        ByteRanges.Decision decision = ByteRanges.decide(range, size);
-        boolean gzip = decision instanceof ByteRanges.Whole && !request.version().equals("HTTP/1.0")
-                && GzipNegotiation.choose(request.header("Accept-Encoding"),
-                        size >= MIN_GZIP_BYTES && ContentTypes.compressible(type)) == GzipNegotiation.Coding.GZIP;
+        // Asked only when the request has the field: each question is a chapter section of its own,
+        // and a plain GET works before the later ones are written.
+        ByteRanges.Decision decision = range == null ? ByteRanges.WHOLE : ByteRanges.decide(range, size);
+        String acceptEncoding = request.header("Accept-Encoding");
+        boolean gzip = acceptEncoding != null && decision instanceof ByteRanges.Whole && !request.version().equals("HTTP/1.0")
+                && GzipNegotiation.choose(acceptEncoding, size >= MIN_GZIP_BYTES && ContentTypes.compressible(type)) == GzipNegotiation.Coding.GZIP;
         String etag = Validators.etag(size, modified, gzip);
         String lastModified = Validators.lastModified(modified);
 

@@ -39,6 +39,8 @@ public final class Uploads {
     }
 
     public Reply store(HttpRequest request) throws IOException {
+        // BEGIN SOLUTION
+        // STUB: throw new UnsupportedOperationException("Files: store the body under its one-segment name, all of it or nothing, and answer 201 with Location (docs/08-files.md, 'Code: storing an upload')");
         String name = request.path().substring(StaticFiles.PREFIX.length());
         if (!NAME.matcher(name).matches()) {
             return Reply.of(HttpResponse.error(400, "An upload's name is one segment of letters, digits, '.', '_' and '-' "
@@ -65,5 +67,6 @@ public final class Uploads {
         String location = StaticFiles.PREFIX + name;
         return Reply.of(HttpResponse.text(201, "Stored " + request.body().length + " bytes at " + location + "\n")
                 .withHeader("Location", location));
+        // END SOLUTION
     }
 }
