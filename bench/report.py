@@ -23,6 +23,8 @@ WORKLOAD_TITLES = {
     "pipeline-16": "16-deep pipelining, 50 connections",
     "close": "connection per request (Connection: close), 50 connections",
     "post-json": "POST /api with a small JSON body, 50 connections",
+    "file-16k": "GET of a 16 KiB file, keep-alive, 50 connections",
+    "file-1m": "GET of a 1 MiB file, keep-alive, 50 connections",
 }
 # Group titles in the charts: short enough for a phone-width line at the charts' font size.
 SHORT_TITLES = {
@@ -31,6 +33,8 @@ SHORT_TITLES = {
     "pipeline-16": "pipelined ×16, 50 conns",
     "close": "Connection: close, 50 conns",
     "post-json": "POST JSON, 50 conns",
+    "file-16k": "16 KiB file, 50 conns",
+    "file-1m": "1 MiB file, 50 conns",
 }
 PALETTE = ["#1b6ca8", "#e07b39", "#3a9d5d", "#c44e52", "#8172b2", "#937860", "#da8bc3", "#6f6f6f", "#b39b2e", "#3c9fbf"]
 METRICS = ("requests_per_second", "p99_ms", "cpu_us_per_request")

@@ -32,7 +32,10 @@
 #   ROUNDS=3         interleaved rounds per workload        THREADS=2  wrk threads
 #   TARGETS="..."    which targets, in order (default: every one that is built/installed);
 #                    NAME@N runs NAME with N event loops / workers (bench/event-loops.sh uses it)
-#   WORKLOADS="..."  keepalive-50 keepalive-1000 pipeline-16 close post-json
+#   WORKLOADS="..."  keepalive-50 keepalive-1000 pipeline-16 close post-json file-16k file-1m
+#                    (file-*: GET of a 16 KiB / 1 MiB file generated in the run directory, keep-alive,
+#                    50 connections, against the targets that serve files: final-server with
+#                    --files-dir, nginx with sendfile on; docs/08-files.md)
 #   SERVER_CPUS=0 CLIENT_CPUS=1   taskset CPU lists (default: first half / second half of the
 #                    CPUs; "all" = not pinned). REACTORS (event loops, nginx workers) defaults to
 #                    the number of SERVER_CPUS.
@@ -60,7 +63,7 @@ WARMUP=${WARMUP:-3}
 INITIAL_WARMUP=${INITIAL_WARMUP:-15}
 ROUNDS=${ROUNDS:-3}
 THREADS=${THREADS:-2}
-WORKLOADS=${WORKLOADS:-"keepalive-50 keepalive-1000 pipeline-16 close post-json"}
+WORKLOADS=${WORKLOADS:-"keepalive-50 keepalive-1000 pipeline-16 close post-json file-16k file-1m"}
 REFERENCE=${REFERENCE:-final-server}
 RESULTS=${RESULTS:-bench/results}
 BASE_PORT=${BASE_PORT:-19080}
@@ -135,6 +138,14 @@ elif [ -n "${BASELINE_REV:-}" ]; then
   git worktree remove --force "$baseline_tree"
   [ -f "$JARS/bench_final_server_baseline.jar" ] || { echo "final-server at $BASELINE_REV did not build" >&2; exit 1; }
 fi
+# The files of the file-* workloads: random bytes (nothing to gain from compression), made fresh
+# for every run, served by final-server (--files-dir) and nginx (alias, sendfile on).
+FILES_DIR="$RUN_DIR/files"
+mkdir -p "$FILES_DIR"
+head -c 16384 /dev/urandom > "$FILES_DIR/bench-16k.bin"
+head -c 1048576 /dev/urandom > "$FILES_DIR/bench-1m.bin"
+# nginx's workers run as another user when it is started as root: they must reach the files.
+chmod a+rx "$RUN_DIR" "$FILES_DIR"; chmod a+r "$FILES_DIR"/*
 [ -f "$JARS/bench_benchmarks.jar" ] || { echo "benchmarks/target/benchmarks.jar is missing: mvn -B -ntp -Pbench -pl benchmarks package" >&2; exit 1; }
 BENCH_JAR="$JARS/bench_benchmarks.jar"
 
@@ -146,7 +157,7 @@ target_command() {
   [[ $1 == *@* ]] && loops=${1#*@}
   case "$name" in
     final-server)
-      [ -f "$JARS/bench_final_server.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/bench_final_server.jar --port $port --event-loops $loops ${FINAL_ARGS:---access-log off --backlog 4096}" ;;
+      [ -f "$JARS/bench_final_server.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/bench_final_server.jar --port $port --event-loops $loops --files-dir $FILES_DIR ${FINAL_ARGS:---access-log off --backlog 4096}" ;;
     final-server-baseline)
       # The same server from BASELINE_REV or BASELINE_JAR (see the knobs above), the same flags.
       [ -f "$JARS/bench_final_server_baseline.jar" ] && echo "$JAVA $JAVA_OPTS -jar $JARS/bench_final_server_baseline.jar --port $port --event-loops $loops ${FINAL_ARGS:---access-log off --backlog 4096}" ;;
@@ -178,6 +189,8 @@ target_command() {
 # Targets that close every connection after one response by design: every workload is
 # connection-per-request for them, and the checks expect exactly that.
 closes_every_connection() { [ "${1%@*}" = step2-per-connection ]; }
+# Targets that serve files from a folder: the only ones the file-* workloads run against.
+serves_files() { case "${1%@*}" in final-server|nginx) return 0 ;; *) return 1 ;; esac; }
 
 ALL_TARGETS="final-server-baseline final-server step4-selector step4-virtual step2-per-connection nginx netty-nio netty-epoll netty-jackson jdk-httpserver raw-nio-loop"
 TARGETS=${TARGETS:-$ALL_TARGETS}
@@ -193,7 +206,7 @@ trap stop_targets EXIT
 start_nginx() {
   local port=$1 workers=$2 dir="$RUN_DIR/nginx-$1"
   mkdir -p "$dir/tmp" "$dir/logs"
-  sed -e "s/__PORT__/$port/" -e "s/__WORKERS__/$workers/" bench/nginx/nginx.conf.template > "$dir/nginx.conf"
+  sed -e "s/__PORT__/$port/" -e "s/__WORKERS__/$workers/" -e "s:__FILES__:$FILES_DIR:" bench/nginx/nginx.conf.template > "$dir/nginx.conf"
   "${PIN_SERVER[@]}" nginx -p "$dir/" -c "$dir/nginx.conf" -e stderr > "$dir/nginx.log" 2>&1 &
   echo $!
 }
@@ -249,9 +262,11 @@ read_io() {
 }
 # Requests the server itself counted, where it exports them: final-server's (and its baseline's) http_requests_total
 # (every method and status, summed) from GET /metrics; empty for the other targets.
+# A file workload counts the 200s only: a file that was not found or not whole would be another status.
 server_counted() {
   case "${1%@*}" in final-server|final-server-baseline) ;; *) return 0 ;; esac
-  curl -s --max-time 5 "http://127.0.0.1:${PORT[$1]}/metrics" | awk '/^http_requests_total[{ ]/ {n += $NF} END {printf "%d", n}'
+  curl -s --max-time 5 "http://127.0.0.1:${PORT[$1]}/metrics" \
+    | awk -v only="$COUNTED_STATUS" '/^http_requests_total[{ ]/ && (only == "" || index($0, "status=\"" only "\"")) {n += $NF} END {printf "%d", n}'
 }
 # The client ends (address:port) of the target's established connections, one per line.
 open_connections() { ss -Htn state established "( sport = :$1 )" 2>/dev/null | awk '{print $NF}' | sort; }
@@ -336,6 +351,7 @@ done
 # (each connection stays open for the whole run), pipelined (keep-alive, several requests per
 # read) or close (a new connection per request).
 workload_arguments() {
+  REQUEST_PATH=/; BODY_BYTES=""; COUNTED_STATUS=""
   case "$1" in
     keepalive-50)   CONNECTIONS=50;   MODEL=keepalive; WRK_ARGS=(-c 50 -s bench/lua/summary.lua) ;;
     keepalive-1000) CONNECTIONS=1000; MODEL=keepalive; WRK_ARGS=(-c 1000 -s bench/lua/summary.lua) ;;
@@ -343,6 +359,11 @@ workload_arguments() {
     # wrk keeps a -H header only when it is written "Name: value", with the space.
     close)          CONNECTIONS=50;   MODEL=close;     WRK_ARGS=(-c 50 -H "$CLOSE_HEADER" -s bench/lua/summary.lua) ;;
     post-json)      CONNECTIONS=50;   MODEL=keepalive; WRK_ARGS=(-c 50 -s bench/lua/post-json.lua) ;;
+    # A whole file per response: BODY_BYTES is what every response must carry besides its head.
+    file-16k)       CONNECTIONS=50;   MODEL=keepalive; WRK_ARGS=(-c 50 -s bench/lua/summary.lua)
+                    REQUEST_PATH=/files/bench-16k.bin; BODY_BYTES=16384; COUNTED_STATUS=200 ;;
+    file-1m)        CONNECTIONS=50;   MODEL=keepalive; WRK_ARGS=(-c 50 -s bench/lua/summary.lua)
+                    REQUEST_PATH=/files/bench-1m.bin; BODY_BYTES=1048576; COUNTED_STATUS=200 ;;
     *) echo "unknown workload $1" >&2; return 1 ;;
   esac
 }
@@ -365,7 +386,15 @@ check_run() {
   [ "${requests:-0}" -gt 0 ] || problems+=("wrk completed no request")
   [ "$errors" -eq 0 ] || problems+=("$errors socket errors ($error_kinds)")
   [ "$non2xx" -eq 0 ] || problems+=("$non2xx responses with a status of 400 or more")
-  if [ -n "$bytes_per" ] && { ! ge "$bytes_per" 60 || ! le "$bytes_per" 1024; }; then
+  if [ -n "$BODY_BYTES" ]; then
+    # The whole file and a head: a 404, a 304 or a cut-short body would read otherwise. wrk's byte
+    # count also holds the responses still arriving when it stopped (at most one per connection),
+    # which it does not count as requests: that much more is allowed.
+    local in_flight=$(( CONNECTIONS * BODY_BYTES / (requests > 0 ? requests : 1) ))
+    if [ -z "$bytes_per" ] || ! ge "$bytes_per" $((BODY_BYTES + 60)) || ! le "$bytes_per" $((BODY_BYTES + 1024 + in_flight)); then
+      problems+=("${bytes_per:-no} bytes per response, expected the file's $BODY_BYTES, a head of 60-1024 and at most $in_flight of responses cut off by the end of the run")
+    fi
+  elif [ -n "$bytes_per" ] && { ! ge "$bytes_per" 60 || ! le "$bytes_per" 1024; }; then
     problems+=("$bytes_per bytes per response, expected 60-1024 (a status line, headers and a short body)")
   fi
   case "$expect" in
@@ -388,7 +417,7 @@ check_run() {
   # wrk stopped (16 per connection when pipelined) and the /metrics scrape itself.
   if [ -n "$server_requests" ] && [ "$requests" -gt 0 ]; then
     { [ "$server_requests" -ge "$requests" ] && [ "$server_requests" -le $((requests + CONNECTIONS * 16 + 50)) ]; } \
-      || problems+=("the server counted $server_requests requests (http_requests_total), wrk $requests")
+      || problems+=("the server counted $server_requests requests${COUNTED_STATUS:+ answered $COUNTED_STATUS} (http_requests_total), wrk $requests")
   fi
   if [ "$workload" = post-json ] && [ -n "$read_bytes_per" ]; then
     ge "$read_bytes_per" 100 || problems+=("the server read $read_bytes_per bytes per request, less than a POST head and its 34-byte body")
@@ -435,7 +464,7 @@ FAILED_CHECKS=0
 # not counted, so that a workload that does not do what its name says stops the run in its first
 # minutes and not after half an hour.
 measure() {
-  local name=$1 round=$3 duration=$4 url="http://127.0.0.1:${PORT[$1]}/" attempt=0 look_at
+  local name=$1 round=$3 duration=$4 url="http://127.0.0.1:${PORT[$1]}$REQUEST_PATH" attempt=0 look_at
   workload=$2
   # The two looks at the open connections, at 1/3 and 2/3 of the run.
   look_at=$(awk -v d="$duration" 'BEGIN { printf "%.2f", d / 3 }')
@@ -538,7 +567,10 @@ if [ "$PREFLIGHT" -gt 0 ]; then
   echo "== preflight: every workload against every target for ${PREFLIGHT}s, checked, not counted"
   for workload in $WORKLOADS; do
     workload_arguments "$workload"
-    for name in "${PRESENT[@]}"; do measure "$name" "$workload" 0 "$PREFLIGHT"; done
+    for name in "${PRESENT[@]}"; do
+      [[ $workload != file-* ]] || serves_files "$name" || continue
+      measure "$name" "$workload" 0 "$PREFLIGHT"
+    done
   done
   stop_if_failed "the preflight"
 fi
@@ -547,6 +579,7 @@ for workload in $WORKLOADS; do
   workload_arguments "$workload"
   for round in $(seq 1 "$ROUNDS"); do
     for name in "${PRESENT[@]}"; do
+      [[ $workload != file-* ]] || serves_files "$name" || continue
       measure "$name" "$workload" "$round" "$DURATION"
       stop_if_failed "$workload against $name"
     done

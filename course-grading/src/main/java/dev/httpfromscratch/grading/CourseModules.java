@@ -5,7 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -57,25 +59,52 @@ public final class CourseModules {
         }
     }
 
+    /** {@code @Extension("files")} on a test class: every point of that file is the extension's. */
+    private static final Pattern EXTENSION = Pattern.compile("@(?:dev\\.httpfromscratch\\.testkit\\.)?Extension\\(\\s*\"([^\"]+)\"\\s*\\)");
+
     /**
-     * Points a module's test sources declare (the sum of every {@code @Points(n)}), read from the
-     * source text: used only when a step's tests did not run, so its report can still say how
-     * much it was worth. 0 means the module is not graded.
+     * Points a module's test sources declare for the core course (the sum of every {@code @Points(n)}
+     * outside {@code @Extension} classes), read from the source text: used only when a step's tests did
+     * not run, so its report can still say how much it was worth. 0 means the module is not graded.
      */
     public static int declaredPoints(Path module) {
+        return declared(module).getOrDefault("", 0);
+    }
+
+    /** Points each extension's test classes declare ({@code files} -> 40), in the order found. */
+    public static Map<String, Integer> declaredExtensionPoints(Path module) {
+        Map<String, Integer> extensions = new LinkedHashMap<>(declared(module));
+        extensions.remove("");
+        extensions.values().removeIf(points -> points == 0);
+        return extensions;
+    }
+
+    /** The extensions a module's test classes name, with or without points yet. */
+    public static java.util.Set<String> declaredExtensions(Path module) {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(declared(module).keySet());
+        names.remove("");
+        return names;
+    }
+
+    /** Declared points by extension name, "" for the core course. */
+    private static Map<String, Integer> declared(Path module) {
         Path tests = module.resolve("src/test/java");
+        Map<String, Integer> sums = new LinkedHashMap<>();
         if (!Files.isDirectory(tests)) {
-            return 0;
+            return sums;
         }
         try (Stream<Path> files = Files.walk(tests)) {
-            int sum = 0;
-            for (Path file : files.filter(path -> path.toString().endsWith(".java")).toList()) {
-                Matcher points = POINTS.matcher(Files.readString(file));
+            for (Path file : files.filter(path -> path.toString().endsWith(".java")).sorted().toList()) {
+                String source = Files.readString(file);
+                Matcher extension = EXTENSION.matcher(source);
+                String name = extension.find() ? extension.group(1) : "";
+                sums.putIfAbsent(name, 0);
+                Matcher points = POINTS.matcher(source);
                 while (points.find()) {
-                    sum += Integer.parseInt(points.group(1));
+                    sums.merge(name, Integer.parseInt(points.group(1)), Integer::sum);
                 }
             }
-            return sum;
+            return sums;
         } catch (IOException unreadable) {
             throw new UncheckedIOException(unreadable);
         }

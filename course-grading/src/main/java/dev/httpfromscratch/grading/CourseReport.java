@@ -1,5 +1,7 @@
 package dev.httpfromscratch.grading;
 
+import dev.httpfromscratch.testkit.ExtensionScoring;
+import dev.httpfromscratch.testkit.ScoreReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,7 +10,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -24,16 +30,63 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code classroom.json}: the same for GitHub Classroom's grading reporter, one runner.</li>
  * </ul>
  * With {@code --expect full} (the reference) or {@code --expect zero} (the starter) it also fails
- * the build when a step scored otherwise, naming the tests at fault.
+ * the build when a step scored otherwise, naming the tests at fault (an extension's tests too).
+ *
+ * <p>An extension checkpoint's tests ({@code extra_data.extension} in a step's results.json) are shown
+ * with their step but scored apart: the course total is the core course's, an "extensions: files x / y"
+ * line stands next to it, and only {@code --extensions include} adds them to the score and its maximum
+ * (docs/instructors.md, "Extensions").
  */
 public final class CourseReport {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** One step's result as read from its results.json, or why there is none. */
-    record StepScore(String module, int earned, int possible, List<JsonNode> tests, String problem) {
+    /**
+     * One step's result as read from its results.json, or why there is none. {@code earned} and
+     * {@code possible} are the core course's; an extension's points are in its tests (and, for a step
+     * that did not run, in {@code declaredExtensions}, read from the test sources).
+     */
+    record StepScore(String module, int earned, int possible, List<JsonNode> tests, String problem,
+                     Map<String, Integer> declaredExtensions) {
+        StepScore(String module, int earned, int possible, List<JsonNode> tests, String problem) {
+            this(module, earned, possible, tests, problem, Map.of());
+        }
+
         boolean ran() {
             return problem == null;
         }
+
+        List<JsonNode> coreTests() {
+            return tests.stream().filter(test -> extensionOf(test).isEmpty()).toList();
+        }
+
+        /** This step's extensions, each with its points earned and possible. */
+        List<ScoreReport.ExtensionTotal> extensions() {
+            Map<String, int[]> totals = new LinkedHashMap<>();
+            declaredExtensions.forEach((name, points) -> totals.put(name, new int[] {0, points}));
+            for (JsonNode test : tests) {
+                String extension = extensionOf(test);
+                if (!extension.isEmpty()) {
+                    int[] total = totals.computeIfAbsent(extension, name -> new int[2]);
+                    total[0] += test.get("score").asInt();
+                    total[1] += test.get("max_score").asInt();
+                }
+            }
+            return totals.entrySet().stream()
+                    .map(e -> new ScoreReport.ExtensionTotal(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
+        }
+
+        int scoreEarned(ExtensionScoring scoring) {
+            return earned + (scoring.counts() ? extensions().stream().mapToInt(ScoreReport.ExtensionTotal::earned).sum() : 0);
+        }
+
+        int scorePossible(ExtensionScoring scoring) {
+            return possible + (scoring.counts() ? extensions().stream().mapToInt(ScoreReport.ExtensionTotal::possible).sum() : 0);
+        }
+    }
+
+    /** The extension a test of a results.json belongs to ({@code extra_data.extension}), or "" for the core course. */
+    static String extensionOf(JsonNode test) {
+        return test.path("extra_data").path("extension").asString("");
     }
 
     public static void main(String[] args) throws IOException {
@@ -41,6 +94,14 @@ public final class CourseReport {
         Path root = arguments.path("--root");
         String since = arguments.text("--since", "any");
         String expect = arguments.text("--expect", "none");
+        ExtensionScoring scoring;
+        try {
+            scoring = ExtensionScoring.parse(arguments.text("--extensions", ""));
+        } catch (IllegalArgumentException misspelt) {
+            System.err.println(misspelt.getMessage());
+            System.exit(1);
+            return;
+        }
         Instant buildStart = since.equals("any") || since.isBlank() ? Instant.EPOCH : Instant.parse(since);
 
         List<String> modules = CourseModules.list(root);
@@ -63,15 +124,15 @@ public final class CourseReport {
             }
         }
         Path directory = root.resolve("target/grading");
-        writeCourse(steps, directory, "");
+        writeCourse(steps, directory, "", scoring);
         String jobSummary = System.getenv("GITHUB_STEP_SUMMARY");
         if (jobSummary != null && !jobSummary.isBlank()) {
             // The steps appended their own tables already; the course total goes last.
-            Files.writeString(Path.of(jobSummary), summaryTable(steps) + "\n", StandardCharsets.UTF_8,
+            Files.writeString(Path.of(jobSummary), summaryTable(steps, scoring) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
         System.out.println();
-        System.out.println(markdown(steps));
+        System.out.println(markdown(steps, scoring));
         nextFailingTest(steps, root).ifPresent(System.out::println);
         System.out.println("(course score report: " + directory.resolve("report.md") + ")");
 
@@ -83,7 +144,8 @@ public final class CourseReport {
             System.exit(1);
         }
         if (!expect.equals("none")) {
-            System.out.println("grading check passed: every step scored " + (expect.equals("full") ? "full marks" : "zero") + ".");
+            System.out.println("grading check passed: every step scored " + (expect.equals("full") ? "full marks" : "zero")
+                    + (steps.stream().anyMatch(step -> !step.extensions().isEmpty()) ? ", extensions included" : "") + ".");
         }
     }
 
@@ -92,35 +154,52 @@ public final class CourseReport {
      * classroom.json and classroom.base64 (GitHub Classroom). {@code problems}, when not empty,
      * heads the Markdown report and Gradescope's output (a submission's layout problems, say).
      */
-    static void writeCourse(List<StepScore> steps, Path directory, String problems) throws IOException {
+    static void writeCourse(List<StepScore> steps, Path directory, String problems, ExtensionScoring scoring) throws IOException {
         Files.createDirectories(directory);
         String markdown = (problems.isBlank() ? "" : "**Problems with the submission:**\n\n```text\n" + problems.strip() + "\n```\n\n")
-                + markdown(steps);
+                + markdown(steps, scoring);
         Files.writeString(directory.resolve("report.md"), markdown, StandardCharsets.UTF_8);
-        ObjectNode gradescope = gradescope(steps);
+        ObjectNode gradescope = gradescope(steps, scoring);
         if (!problems.isBlank()) {
             gradescope.put("output", problems.strip() + "\n\n" + gradescope.get("output").asString());
         }
         Files.writeString(directory.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(gradescope));
-        String classroom = classroomJson(steps);
+        String classroom = classroomJson(steps, scoring);
         Files.writeString(directory.resolve("classroom.json"), classroom);
         Files.writeString(directory.resolve("classroom.base64"), Base64.getEncoder().encodeToString(classroom.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** The first failing test of the course, with what it said: the next thing a student works on. */
     static java.util.Optional<String> nextFailingTest(List<StepScore> steps, Path root) {
+        // The core course first, every step of it; an extension is for after.
         for (StepScore step : steps) {
             String chapter = chapterOf(root, step.module()).map(c -> "\n  (chapter: " + c + ")").orElse("");
             if (!step.ran()) {
                 return java.util.Optional.of("Next: " + step.module() + ": " + step.problem() + chapter);
             }
-            for (JsonNode test : step.tests()) {
-                if (!test.get("status").asString().equals("passed")) {
-                    String output = test.get("output").asString().strip();
-                    List<String> lines = output.lines().limit(12).toList();
-                    return java.util.Optional.of("Next: " + step.module() + " › " + test.get("name").asString() + "\n  "
-                            + String.join("\n  ", lines) + (output.lines().count() > lines.size() ? "\n  ... (the rest is in the report)" : "") + chapter);
-                }
+            java.util.Optional<String> next = firstFailure(step, step.coreTests(), chapter);
+            if (next.isPresent()) {
+                return next;
+            }
+        }
+        for (StepScore step : steps) {
+            List<JsonNode> extensionTests = step.tests().stream().filter(test -> !extensionOf(test).isEmpty()).toList();
+            java.util.Optional<String> next = firstFailure(step, extensionTests, "");
+            if (next.isPresent()) {
+                String chapter = chapterOfExtension(root, extensionOf(extensionTests.get(0))).map(c -> "\n  (chapter: " + c + ")").orElse("");
+                return next.map(text -> text + chapter);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static java.util.Optional<String> firstFailure(StepScore step, List<JsonNode> tests, String chapter) {
+        for (JsonNode test : tests) {
+            if (!test.get("status").asString().equals("passed")) {
+                String output = test.get("output").asString().strip();
+                List<String> lines = output.lines().limit(12).toList();
+                return java.util.Optional.of("Next: " + step.module() + " › " + test.get("name").asString() + "\n  "
+                        + String.join("\n  ", lines) + (output.lines().count() > lines.size() ? "\n  ... (the rest is in the report)" : "") + chapter);
             }
         }
         return java.util.Optional.empty();
@@ -128,12 +207,21 @@ public final class CourseReport {
 
     /** The chapter of a module: the docs/README.md table row naming the module links it. */
     static java.util.Optional<String> chapterOf(Path root, String module) {
+        return chapterNaming(root, "`" + module + "`");
+    }
+
+    /** The chapter of an extension: its docs/README.md row says "extension `files`". */
+    static java.util.Optional<String> chapterOfExtension(Path root, String extension) {
+        return chapterNaming(root, "extension `" + extension + "`");
+    }
+
+    private static java.util.Optional<String> chapterNaming(Path root, String needle) {
         Path course = root.resolve("docs/README.md");
         try {
             if (Files.exists(course)) {
                 for (String line : Files.readAllLines(course, StandardCharsets.UTF_8)) {
                     java.util.regex.Matcher link = java.util.regex.Pattern.compile("\\]\\(([0-9][^)]*\\.md)\\)").matcher(line);
-                    if (line.contains("`" + module + "`") && link.find()) {
+                    if (line.contains(needle) && link.find()) {
                         return java.util.Optional.of("docs/" + link.group(1));
                     }
                 }
@@ -149,29 +237,38 @@ public final class CourseReport {
         JsonNode report = JSON.readTree(results.toFile());
         List<JsonNode> tests = new ArrayList<>();
         report.get("tests").forEach(tests::add);
-        int possible = tests.stream().mapToInt(test -> test.get("max_score").asInt()).sum();
-        return new StepScore(name, report.get("score").asInt(), possible, tests, null);
+        // From the tests, not the report's "score": that one may count extensions (grading.extensions=include).
+        List<JsonNode> core = tests.stream().filter(test -> extensionOf(test).isEmpty()).toList();
+        int earned = core.stream().mapToInt(test -> test.get("score").asInt()).sum();
+        int possible = core.stream().mapToInt(test -> test.get("max_score").asInt()).sum();
+        return new StepScore(name, earned, possible, tests, null);
     }
 
     /** A graded step's score; null for a module without graded tests (course-common, the kit). */
     static StepScore read(Path module, String name, Instant buildStart) throws IOException {
         Path results = module.resolve("target/grading/results.json");
         int declared = CourseModules.declaredPoints(module);
+        Map<String, Integer> extensions = CourseModules.declaredExtensionPoints(module);
         if (!Files.exists(results)) {
-            return declared == 0 ? null
-                    : new StepScore(name, 0, declared, List.of(), "its tests did not run in this build (does it compile? was -DskipTests given?)");
+            return declared == 0 && extensions.isEmpty() ? null
+                    : new StepScore(name, 0, declared, List.of(), "its tests did not run in this build (does it compile? was -DskipTests given?)", extensions);
         }
         if (Files.getLastModifiedTime(results).toInstant().isBefore(buildStart)) {
             return new StepScore(name, 0, declared, List.of(),
-                    "its score report is from an earlier build: its tests did not run in this one (does it compile?)");
+                    "its score report is from an earlier build: its tests did not run in this one (does it compile?)", extensions);
         }
         return readResults(results, name);
     }
 
     static String markdown(List<StepScore> steps) {
-        StringBuilder md = new StringBuilder("## Course score: ");
-        md.append(total(steps, true)).append(" / ").append(total(steps, false)).append(" points\n\n");
-        md.append(summaryTable(steps));
+        return markdown(steps, ExtensionScoring.APART);
+    }
+
+    /** "Course score: N / M points", then the extensions' line, the table, and every failed check. */
+    static String markdown(List<StepScore> steps, ExtensionScoring scoring) {
+        StringBuilder md = new StringBuilder("## ").append(courseScore(steps, scoring)).append("\n\n");
+        extensionLine(steps, scoring).ifPresent(line -> md.append(line).append("\n\n"));
+        md.append(summaryTable(steps, scoring));
         for (StepScore step : steps) {
             List<JsonNode> failed = step.tests().stream().filter(test -> !test.get("status").asString().equals("passed")).toList();
             if (step.ran() && failed.isEmpty()) {
@@ -194,37 +291,90 @@ public final class CourseReport {
         return md.toString();
     }
 
-    static String summaryTable(List<StepScore> steps) {
-        StringBuilder md = new StringBuilder("| step | points | tests passed |\n|---|---|---|\n");
-        for (StepScore step : steps) {
-            long passed = step.tests().stream().filter(test -> test.get("status").asString().equals("passed")).count();
-            md.append("| ").append(step.module()).append(" | ").append(step.earned()).append(" / ").append(step.possible())
-                    .append(" | ").append(step.ran() ? passed + " / " + step.tests().size() : "did not run").append(" |\n");
+    /** "Course score: 80 / 100 points": the core course's, or with the extensions when the instructor counts them. */
+    static String courseScore(List<StepScore> steps, ExtensionScoring scoring) {
+        String score = "Course score: " + scoreTotal(steps, scoring, true) + " / " + scoreTotal(steps, scoring, false) + " points";
+        if (scoring.counts() && !extensions(steps).isEmpty()) {
+            score += " (core " + total(steps, true) + " / " + total(steps, false) + ", extensions counted)";
         }
-        md.append("| **total** | **").append(total(steps, true)).append(" / ").append(total(steps, false)).append("** | |\n");
-        return md.toString();
+        return score;
+    }
+
+    /** Every step's extensions added up by name: "extensions: files 12 / 40 (not counted in the score)". */
+    static Optional<String> extensionLine(List<StepScore> steps, ExtensionScoring scoring) {
+        return ScoreReport.extensionLine(extensions(steps), scoring);
+    }
+
+    static List<ScoreReport.ExtensionTotal> extensions(List<StepScore> steps) {
+        Map<String, int[]> totals = new LinkedHashMap<>();
+        for (StepScore step : steps) {
+            for (ScoreReport.ExtensionTotal extension : step.extensions()) {
+                int[] total = totals.computeIfAbsent(extension.name(), name -> new int[2]);
+                total[0] += extension.earned();
+                total[1] += extension.possible();
+            }
+        }
+        return totals.entrySet().stream().map(e -> new ScoreReport.ExtensionTotal(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
+    }
+
+    static String summaryTable(List<StepScore> steps) {
+        return summaryTable(steps, ExtensionScoring.APART);
+    }
+
+    /** The course table; an "extensions" column appears when a step has one. */
+    static String summaryTable(List<StepScore> steps, ExtensionScoring scoring) {
+        boolean withExtensions = !extensions(steps).isEmpty();
+        StringBuilder md = new StringBuilder(withExtensions
+                ? "| step | points | tests passed | extensions |\n|---|---|---|---|\n"
+                : "| step | points | tests passed |\n|---|---|---|\n");
+        for (StepScore step : steps) {
+            List<JsonNode> core = step.coreTests();
+            long passed = core.stream().filter(test -> test.get("status").asString().equals("passed")).count();
+            md.append("| ").append(step.module()).append(" | ").append(step.earned()).append(" / ").append(step.possible())
+                    .append(" | ").append(step.ran() ? passed + " / " + core.size() : "did not run").append(" |");
+            if (withExtensions) {
+                md.append(' ').append(step.extensions().stream().map(e -> e.name() + " " + e.earned() + " / " + e.possible())
+                        .collect(Collectors.joining(", "))).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append("| **total** | **").append(total(steps, true)).append(" / ").append(total(steps, false)).append("** | |");
+        if (withExtensions) {
+            md.append(' ').append(extensions(steps).stream().map(e -> "**" + e.name() + " " + e.earned() + " / " + e.possible() + "**")
+                    .collect(Collectors.joining(", "))).append(scoring.counts() ? " (counted)" : " (not counted)").append(" |");
+        }
+        return md.append('\n').toString();
     }
 
     static ObjectNode gradescope(List<StepScore> steps) {
+        return gradescope(steps, ExtensionScoring.APART);
+    }
+
+    /**
+     * The course in Gradescope's format. An extension's tests are listed like the others (their names
+     * start with "[files] ", {@code extra_data.extension} names the extension) with their own points;
+     * the top-level {@code score}, which Gradescope takes over the tests' sum, counts them only when
+     * the instructor includes extensions.
+     */
+    static ObjectNode gradescope(List<StepScore> steps, ExtensionScoring scoring) {
         ObjectNode results = JSON.createObjectNode();
-        results.put("score", total(steps, true));
-        results.put("output", "Course score: " + total(steps, true) + " / " + total(steps, false) + " points");
+        results.put("score", scoreTotal(steps, scoring, true));
+        results.put("output", courseScore(steps, scoring) + extensionLine(steps, scoring).map(line -> "\n" + line).orElse(""));
         results.put("visibility", "visible");
         results.put("stdout_visibility", "hidden");
         ArrayNode tests = results.putArray("tests");
         for (int s = 0; s < steps.size(); s++) {
             StepScore step = steps.get(s);
             if (!step.ran()) {
-                // No test ran, yet the step's points are lost: one failed entry carries them.
-                ObjectNode missing = tests.addObject();
-                missing.put("name", step.module() + " › tests did not run");
-                missing.put("number", (s + 1) + ".0");
-                missing.put("score", 0);
-                missing.put("max_score", step.possible());
-                missing.put("status", "failed");
-                missing.put("output", step.problem());
-                missing.putArray("tags").add(step.module());
-                missing.put("visibility", "visible");
+                // No test ran, yet the step's points are lost: one failed entry carries them (one per extension too).
+                missing(tests, step.module() + " › tests did not run", (s + 1) + ".0", step.possible(), step.problem(), step.module());
+                int e = 0;
+                for (Map.Entry<String, Integer> extension : step.declaredExtensions().entrySet()) {
+                    ObjectNode entry = missing(tests, step.module() + " › [" + extension.getKey() + "] tests did not run",
+                            (s + 1) + ".0." + (++e), extension.getValue(), step.problem(), step.module());
+                    ((ArrayNode) entry.get("tags")).add("extension:" + extension.getKey());
+                    entry.putObject("extra_data").put("extension", extension.getKey());
+                }
             }
             for (int t = 0; t < step.tests().size(); t++) {
                 ObjectNode test = ((ObjectNode) step.tests().get(t)).deepCopy();
@@ -234,6 +384,19 @@ public final class CourseReport {
             }
         }
         return results;
+    }
+
+    private static ObjectNode missing(ArrayNode tests, String name, String number, int points, String problem, String module) {
+        ObjectNode missing = tests.addObject();
+        missing.put("name", name);
+        missing.put("number", number);
+        missing.put("score", 0);
+        missing.put("max_score", points);
+        missing.put("status", "failed");
+        missing.put("output", problem);
+        missing.putArray("tags").add(module);
+        missing.put("visibility", "visible");
+        return missing;
     }
 
     /**
@@ -248,56 +411,82 @@ public final class CourseReport {
      * messages are in report.md and the job summary). Shortened step by step, so small reports keep everything.
      */
     static String classroomJson(List<StepScore> steps) {
-        String full = JSON.writeValueAsString(classroom(steps, MESSAGE_LIMIT));
+        return classroomJson(steps, ExtensionScoring.APART);
+    }
+
+    static String classroomJson(List<StepScore> steps, ExtensionScoring scoring) {
+        String full = JSON.writeValueAsString(classroom(steps, MESSAGE_LIMIT, scoring));
         if (full.getBytes(StandardCharsets.UTF_8).length <= CLASSROOM_JSON_LIMIT) {
             return full;
         }
         // What the names and fields take without any message; what is left is shared by the messages.
-        ObjectNode bare = classroom(steps, 0);
+        ObjectNode bare = classroom(steps, 0, scoring);
         long messages = steps.stream().mapToLong(step -> step.ran()
                 ? step.tests().stream().filter(test -> !test.get("output").asString().isEmpty()).count() : 1).sum();
         int left = CLASSROOM_JSON_LIMIT - JSON.writeValueAsString(bare).getBytes(StandardCharsets.UTF_8).length;
         int each = (int) Math.min(MESSAGE_LIMIT, Math.max(0, left / Math.max(1, messages) / 2 - 60)); // /2: escapes, multi-byte characters
-        return JSON.writeValueAsString(classroom(steps, each));
+        return JSON.writeValueAsString(classroom(steps, each, scoring));
     }
 
     /** Longest message kept in the Classroom payload when everything fits. */
     static final int MESSAGE_LIMIT = 2_000;
 
     static ObjectNode classroom(List<StepScore> steps) {
-        return classroom(steps, Integer.MAX_VALUE);
+        return classroom(steps, Integer.MAX_VALUE, ExtensionScoring.APART);
+    }
+
+    static ObjectNode classroom(List<StepScore> steps, ExtensionScoring scoring) {
+        return classroom(steps, Integer.MAX_VALUE, scoring);
     }
 
     /**
      * One Classroom entry per POINT, not per test ("name (1/3)", "(2/3)", ...): the reporter's notice adds
      * up the entries' scores while its console table weighs passed entries against the maximum, and the
      * two totals agree only when every entry is worth the same. The message goes on a test's first entry.
+     * The reporter adds up every entry of {@code tests}: an extension's tests stand there only when the
+     * instructor counts them; kept apart, they are listed under {@code extensions} (one entry per test,
+     * with its points), which the reporter does not read.
      */
-    static ObjectNode classroom(List<StepScore> steps, int messageLimit) {
+    static ObjectNode classroom(List<StepScore> steps, int messageLimit, ExtensionScoring scoring) {
         ObjectNode results = JSON.createObjectNode();
         results.put("version", 1);
-        boolean allPassed = steps.stream().allMatch(step -> step.ran() && step.earned() == step.possible());
+        boolean allPassed = steps.stream().allMatch(step -> step.ran() && step.scoreEarned(scoring) == step.scorePossible(scoring));
         results.put("status", allPassed ? "pass" : "fail");
-        results.put("max_score", total(steps, false));
+        results.put("max_score", scoreTotal(steps, scoring, false));
         ArrayNode tests = results.putArray("tests");
+        ArrayNode apart = JSON.createArrayNode();
         for (StepScore step : steps) {
             if (!step.ran()) {
-                for (int point = 1; point <= step.possible(); point++) {
-                    addPoint(tests, step.module() + " › tests did not run", point, step.possible(), false,
+                int points = step.scorePossible(scoring);
+                for (int point = 1; point <= points; point++) {
+                    addPoint(tests, step.module() + " › tests did not run", point, points, false,
                             point == 1 ? step.problem() : "", "mvn -pl " + step.module() + " test", messageLimit);
                 }
             }
             for (JsonNode test : step.tests()) {
                 boolean passed = test.get("status").asString().equals("passed");
                 int points = test.get("max_score").asInt();
+                String name = step.module() + " › " + test.get("name").asString();
+                if (!extensionOf(test).isEmpty() && !scoring.counts()) {
+                    ObjectNode entry = apart.addObject();
+                    entry.put("name", name);
+                    entry.put("extension", extensionOf(test));
+                    entry.put("status", passed ? "pass" : "fail");
+                    entry.put("score", test.get("score").asInt());
+                    entry.put("max_score", points);
+                    continue;
+                }
                 JsonNode location = test.path("extra_data").path("test");
                 String rerun = "mvn -pl " + step.module() + " test"
                         + (location.isMissingNode() ? "" : " -Dtest='" + location.asString().replace('.', '#') + "'");
                 for (int point = 1; point <= points; point++) {
-                    addPoint(tests, step.module() + " › " + test.get("name").asString(), point, points, passed,
+                    addPoint(tests, name, point, points, passed,
                             point == 1 ? test.get("output").asString() : "", point == 1 ? rerun : "", messageLimit);
                 }
             }
+        }
+        if (!apart.isEmpty()) {
+            results.set("extensions", apart);
         }
         return results;
     }
@@ -330,6 +519,7 @@ public final class CourseReport {
             }
             for (JsonNode test : step.tests()) {
                 boolean passed = test.get("status").asString().equals("passed");
+                // An extension's tests are held to the same rule: they bite on the starter, the reference passes them.
                 if (expect.equals("full") && !passed) {
                     problems.add(step.module() + ": the reference fails '" + test.get("name").asString() + "'");
                 } else if (expect.equals("zero") && passed) {
@@ -344,7 +534,13 @@ public final class CourseReport {
         return problems;
     }
 
+    /** The core course's total. */
     private static int total(List<StepScore> steps, boolean earned) {
         return steps.stream().mapToInt(step -> earned ? step.earned() : step.possible()).sum();
+    }
+
+    /** What the score counts: the core, and the extensions when the instructor includes them. */
+    private static int scoreTotal(List<StepScore> steps, ExtensionScoring scoring, boolean earned) {
+        return steps.stream().mapToInt(step -> earned ? step.scoreEarned(scoring) : step.scorePossible(scoring)).sum();
     }
 }

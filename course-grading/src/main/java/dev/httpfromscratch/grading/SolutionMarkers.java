@@ -71,6 +71,27 @@ public final class SolutionMarkers {
      * ships those answers, wherever they stand (a later module's copy of step 1's loop, say).
      */
     public static Stubbed stub(String source, String file, int solvedBefore) {
+        return stub(source, file, stubText -> {
+            java.util.regex.Matcher step = STUB_STEP.matcher(stubText);
+            return step.find() && Integer.parseInt(step.group(1)) < solvedBefore;
+        });
+    }
+
+    /**
+     * The version of a solved module's file: every region stays reference code except an extension's
+     * (its stub starts with {@code "Files:} for the extension {@code files}), which a catch-up starter
+     * never ships solved: the extension is written on top of the solved core. A file without such a
+     * region is returned unchanged, markers and all.
+     */
+    public static Stubbed stubExtensions(String source, String file, java.util.Set<String> extensions) {
+        java.util.function.Predicate<String> solved = stubText -> extensions.stream()
+                .noneMatch(name -> stubText.toLowerCase(java.util.Locale.ROOT).contains("\"" + name.toLowerCase(java.util.Locale.ROOT) + ":"));
+        Stubbed stubbed = stub(source, file, solved);
+        return stubbed.regions() == 0 ? new Stubbed(source, 0) : stubbed;
+    }
+
+    /** The student version: every region whose joined stub lines {@code solved} accepts stays reference code. */
+    static Stubbed stub(String source, String file, java.util.function.Predicate<String> solved) {
         String[] lines = source.split("\n", -1);
         List<String> out = new ArrayList<>(lines.length);
         List<String> stubs = new ArrayList<>();
@@ -99,8 +120,7 @@ public final class SolutionMarkers {
                 if (stubs.isEmpty()) {
                     stubs.add(DEFAULT_STUB);
                 }
-                java.util.regex.Matcher step = STUB_STEP.matcher(String.join(" ", stubs));
-                if (step.find() && Integer.parseInt(step.group(1)) < solvedBefore) {
+                if (solved.test(String.join(" ", stubs))) {
                     out.addAll(reference); // an earlier step's answer, shipped solved
                 } else {
                     for (String stub : stubs) {

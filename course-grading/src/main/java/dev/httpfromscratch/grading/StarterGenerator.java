@@ -21,7 +21,10 @@ import java.util.stream.Stream;
  * pom (a step still being written).
  *
  * <p>At checkpoint N ({@code -Dstarter.checkpoint=N}) the graded steps before N are shipped
- * solved (a catch-up starter, released after their deadline), the others stubbed.
+ * solved (a catch-up starter, released after their deadline), the others stubbed. An extension
+ * checkpoint (its tests {@code @Extension("files")}, its stubs {@code "Files: ...}) sits with its
+ * module (files: final-server) but is never shipped solved: at checkpoint 6 the core course is
+ * solved and the extension is still to write.
  *
  * <p>Reference jars ({@code -Dstarter.referenceJars=true}, or {@code all}): the runnable jars the
  * reference built ({@code <module>/target/<module>.jar}) of the graded steps before the checkpoint
@@ -29,9 +32,10 @@ import java.util.stream.Stream;
  * student README says so: a working server for the "By hand first" experiments of a step the
  * student has not written yet. A jar can be decompiled, so {@code all} is the instructor's choice.
  *
- * <p>Two checks make a bad starter fail the generator rather than reach students: no shipped
- * test file may use {@code Hidden} in any form, and every relative link of every shipped
- * Markdown file must resolve inside the starter.
+ * <p>Three checks make a bad starter fail the generator rather than reach students: no shipped
+ * test file may use {@code Hidden} in any form, every relative link of every shipped Markdown
+ * file must resolve inside the starter, and every stub's {@code (docs/NN-....md, 'Section')} must
+ * name a heading of that chapter (an extension's stubs and chapter 08 included).
  *
  * <pre>
  * mvn -pl course-grading compile exec:exec@starter [-Dstarter.dir=folder] [-Dstarter.checkpoint=N]
@@ -64,6 +68,7 @@ public final class StarterGenerator {
     private final List<String> solvedModules;
     private final List<String> graded;
     private List<String> jarModules = List.of();
+    private final java.util.Map<String, Set<String>> extensions = new java.util.HashMap<>();
 
     StarterGenerator(Path root, Path out) {
         this(root, out, 1);
@@ -135,6 +140,7 @@ public final class StarterGenerator {
         Files.writeString(out.resolve(STAMP), "Generated from the reference by StarterGenerator; safe to delete.\n");
         List<String> problems = new ArrayList<>(StarterChecks.hiddenTestsShipped(out));
         problems.addAll(StarterChecks.brokenLinks(out));
+        problems.addAll(StarterChecks.missingSections(out));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("this starter must not reach students:\n  " + String.join("\n  ", problems));
         }
@@ -207,6 +213,11 @@ public final class StarterGenerator {
         Files.createDirectories(out);
     }
 
+    /** The extensions a module's tests declare ({@code @Extension("files")}), lower-case names. */
+    private Set<String> extensionsOf(String module) {
+        return extensions.computeIfAbsent(module, m -> CourseModules.declaredExtensions(root.resolve(m)));
+    }
+
     private void copyTree(Path folder) throws IOException {
         if (!Files.isDirectory(folder)) {
             return;
@@ -256,10 +267,14 @@ public final class StarterGenerator {
             hiddenFiles++;
             return;
         }
-        if (solvedModules.contains(relative.getName(0).toString())) {
+        String module = relative.getName(0).toString();
+        if (solvedModules.contains(module)) {
             SolutionMarkers.stub(source, label); // markers still checked
+            // An extension of a solved step stays to be written (docs/instructors.md, "Extensions").
+            SolutionMarkers.Stubbed stubbed = SolutionMarkers.stubExtensions(source, label, extensionsOf(module));
+            regions += stubbed.regions();
             Files.createDirectories(target.getParent());
-            Files.writeString(target, source, StandardCharsets.UTF_8);
+            Files.writeString(target, stubbed.text(), StandardCharsets.UTF_8);
             copied++;
             return;
         }

@@ -1,5 +1,6 @@
 package dev.httpfromscratch.grading;
 
+import dev.httpfromscratch.testkit.ExtensionScoring;
 import dev.httpfromscratch.testkit.GradedTest;
 import dev.httpfromscratch.testkit.ScoreReport;
 import java.io.IOException;
@@ -37,8 +38,12 @@ public final class SubmissionScore {
     /** One Surefire test case: passed, or why not. */
     record Case(String name, boolean passed, String message, double seconds) {}
 
-    /** One graded test of the answer key. */
-    record KeyTest(String name, int points, boolean hidden, String location) {}
+    /** One graded test of the answer key; {@code extension} is null for the core course. */
+    record KeyTest(String name, int points, boolean hidden, String location, String extension) {
+        KeyTest(String name, int points, boolean hidden, String location) {
+            this(name, points, hidden, location, null);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Arguments arguments = Arguments.parse(args);
@@ -48,6 +53,7 @@ public final class SubmissionScore {
         Path out = arguments.path("--out");
         String student = arguments.text("--student", "submission");
         Path notes = arguments.values().containsKey("--notes") ? arguments.path("--notes") : null;
+        ExtensionScoring scoring = ExtensionScoring.parse(arguments.text("--extensions", ""));
 
         List<CourseReport.StepScore> steps = new ArrayList<>();
         List<String> csv = new ArrayList<>();
@@ -69,21 +75,22 @@ public final class SubmissionScore {
                 seconds += ran.stream().mapToDouble(Case::seconds).sum();
                 tests.add(score(keyTest, ran, note));
             }
-            ScoreReport report = new ScoreReport(module, tests, seconds);
+            ScoreReport report = new ScoreReport(module, tests, seconds, scoring);
             Path moduleOut = out.resolve(module);
             report.writeTo(moduleOut);
             steps.add(CourseReport.readResults(moduleOut.resolve("results.json"), module));
-            csv.add(String.join(",", csvCell(student), csvCell(module), String.valueOf(report.earned()), String.valueOf(report.possible())));
+            csv.add(csvRow(student, module, report));
         }
-        CourseReport.writeCourse(steps, out, allNotes(notes));
+        CourseReport.writeCourse(steps, out, allNotes(notes), scoring);
         Files.write(out.resolve("scores.csv"), csv, StandardCharsets.UTF_8);
-        System.out.println(CourseReport.markdown(steps));
+        System.out.println(CourseReport.markdown(steps, scoring));
     }
 
     static GradedTest score(KeyTest keyTest, List<Case> ran, String note) {
         if (ran.isEmpty()) {
             String why = note.isEmpty() ? "the test run ended before this test (the step's time limit, or a crash of the test JVM)" : note;
-            return new GradedTest(keyTest.name(), keyTest.points(), false, "did not run: " + why, keyTest.hidden(), keyTest.location(), 0);
+            return new GradedTest(keyTest.name(), keyTest.points(), false, "did not run: " + why, keyTest.hidden(), keyTest.location(), 0,
+                    null, keyTest.extension());
         }
         List<String> failures = new ArrayList<>();
         for (Case c : ran) {
@@ -93,7 +100,7 @@ public final class SubmissionScore {
         }
         double seconds = ran.stream().mapToDouble(Case::seconds).sum();
         return new GradedTest(keyTest.name(), keyTest.points(), failures.isEmpty(), String.join("\n", failures),
-                keyTest.hidden(), keyTest.location(), seconds);
+                keyTest.hidden(), keyTest.location(), seconds, null, keyTest.extension());
     }
 
     /** The reference's report: every graded test's name, points, visibility and Class.method ({@code extra_data.test}). */
@@ -110,8 +117,14 @@ public final class SubmissionScore {
                 throw new IllegalStateException(moduleKey + ": two graded tests are both " + location
                         + "; give the test classes of a module different simple names");
             }
-            tests.add(new KeyTest(test.get("name").asString(), test.get("max_score").asInt(),
-                    test.get("visibility").asString().equals("after_published"), location));
+            // An extension's test is named "[files] ..." in the report; the key keeps the plain name and the extension.
+            String extension = test.path("extra_data").path("extension").asString("");
+            String name = test.get("name").asString();
+            if (!extension.isEmpty() && name.startsWith("[" + extension + "] ")) {
+                name = name.substring(extension.length() + 3);
+            }
+            tests.add(new KeyTest(name, test.get("max_score").asInt(),
+                    test.get("visibility").asString().equals("after_published"), location, extension.isEmpty() ? null : extension));
         }
         return tests;
     }
@@ -211,6 +224,22 @@ public final class SubmissionScore {
             lines.add(module.equals("*") ? text : module + ": " + text);
         }
         return String.join("\n", lines);
+    }
+
+    /** The header of scores.csv; the extension columns stay empty for a step without one. */
+    static final String CSV_HEADER = "student,step,points,max,extensions,extension_points,extension_max";
+
+    /**
+     * One step of scores.csv: core points and maximum, then the step's extensions ("files"; several
+     * joined with "+") and their points added up, which are never part of {@code points}.
+     */
+    static String csvRow(String student, String module, ScoreReport report) {
+        List<ScoreReport.ExtensionTotal> extensions = report.extensionTotals();
+        String names = extensions.stream().map(ScoreReport.ExtensionTotal::name).collect(java.util.stream.Collectors.joining("+"));
+        String earned = extensions.isEmpty() ? "" : String.valueOf(extensions.stream().mapToInt(ScoreReport.ExtensionTotal::earned).sum());
+        String possible = extensions.isEmpty() ? "" : String.valueOf(extensions.stream().mapToInt(ScoreReport.ExtensionTotal::possible).sum());
+        return String.join(",", csvCell(student), csvCell(module), String.valueOf(report.earned()), String.valueOf(report.possible()),
+                csvCell(names), earned, possible);
     }
 
     private static String csvCell(String text) {

@@ -113,4 +113,34 @@ class SolutionMarkersTest {
                 "}"));
         assertThat(atCheckpoint3.regions()).as("regions still stubbed").isEqualTo(1);
     }
+
+    @Test
+    @DisplayName("a solved step keeps its regions as reference code, except an extension's, which stays a stub")
+    void extensionRegionsOfASolvedStepStayStubbed() {
+        String reference = lines(
+                "int core() {",
+                "    " + BEGIN,
+                "    " + STUB + " throw new UnsupportedOperationException(\"Final server: core (docs/05.md)\");",
+                "    return 1;",
+                "    " + END,
+                "}",
+                "int ranges() {",
+                "    " + BEGIN,
+                "    " + STUB + " throw new UnsupportedOperationException(\"Files: ranges (docs/08-files.md, 'Code: byte ranges')\");",
+                "    return 2;",
+                "    " + END,
+                "}");
+        SolutionMarkers.Stubbed solved = SolutionMarkers.stubExtensions(reference, "Both.java", java.util.Set.of("files"));
+        assertThat(solved.text()).isEqualTo(lines(
+                "int core() {",
+                "    return 1;",
+                "}",
+                "int ranges() {",
+                "    throw new UnsupportedOperationException(\"Files: ranges (docs/08-files.md, 'Code: byte ranges')\");",
+                "}"));
+        assertThat(solved.regions()).as("regions stubbed").isEqualTo(1);
+        String coreOnly = lines("int core() {", "    " + BEGIN, "    return 1;", "    " + END, "}");
+        assertThat(SolutionMarkers.stubExtensions(coreOnly, "Core.java", java.util.Set.of("files")).text())
+                .as("a file without an extension region ships unchanged").isEqualTo(coreOnly);
+    }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * file the starter does not hold. The annotation is spelled in pieces so that this file, copied
  * into a starter, is not itself taken for a hidden test.
  */
-@DisplayName("Starter checks: hidden tests and broken links")
+@DisplayName("Starter checks: hidden tests, broken links, stubs naming missing sections")
 class StarterChecksTest {
     private static final String HIDDEN = "Hid" + "den";
 
@@ -55,5 +55,20 @@ class StarterChecksTest {
         assertThat(StarterChecks.brokenLinks(starter)).containsExactly(
                 "docs/README.md:2: the link (instructors.md) points at nothing in the starter",
                 "docs/README.md:7: the link (../README.md) points at nothing in the starter");
+    }
+
+    @Test
+    @DisplayName("a stub naming a chapter section that has no heading (or a chapter not in the starter) is refused with file and line")
+    void stubSectionsMustExist() throws IOException {
+        write("docs/08-files.md", "# 08 Serving files\n\n## Code: `byte ranges`\n\n## Code: negotiating gzip\n");
+        write("final-server/src/main/java/a/Ranges.java", "class Ranges {\n"
+                + "  // (docs/08-files.md, 'Code: byte ranges') and (docs/08-files.md, 'Code: negotiating gzip')\n"
+                + "  // (docs/08-files.md, 'Code: byte range')\n"
+                + "  // (docs/09-more.md, 'Code: later')\n}\n");
+        assertThat(StarterChecks.missingSections(starter))
+                .as("stubs whose section is missing")
+                .satisfiesExactly(
+                        problem -> assertThat(problem).startsWith("final-server/src/main/java/a/Ranges.java:3:").contains("'Code: byte range'"),
+                        problem -> assertThat(problem).startsWith("final-server/src/main/java/a/Ranges.java:4:").contains("docs/09-more.md"));
     }
 }

@@ -12,9 +12,16 @@ package dev.httpfromscratch.testkit;
  * @param location {@code ClassName.method} for instructors who want to find the test
  * @param seconds  how long it ran
  * @param stage    the chapter stage it checks ({@link Stage}), or null when it has none
+ * @param extension the {@link Extension} checkpoint it belongs to ({@code "files"}), or null for the core course
  */
 public record GradedTest(String name, int points, boolean passed, String message, boolean hidden,
-                         String location, double seconds, Stage stage) {
+                         String location, double seconds, Stage stage, String extension) {
+
+    /** A core-course test. */
+    public GradedTest(String name, int points, boolean passed, String message, boolean hidden,
+                      String location, double seconds, Stage stage) {
+        this(name, points, passed, message, hidden, location, seconds, stage, null);
+    }
 
     /** A test without a stage. */
     public GradedTest(String name, int points, boolean passed, String message, boolean hidden, String location, double seconds) {
@@ -23,5 +30,14 @@ public record GradedTest(String name, int points, boolean passed, String message
 
     public int earned() {
         return passed ? points : 0;
+    }
+
+    public boolean isExtension() {
+        return extension != null;
+    }
+
+    /** The name reports show: an extension's tests start with "[files] ", so a reader never mistakes them for core. */
+    public String shownName() {
+        return isExtension() ? "[" + extension + "] " + name : name;
     }
 }

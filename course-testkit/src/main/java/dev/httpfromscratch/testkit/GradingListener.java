@@ -37,16 +37,18 @@ public final class GradingListener implements TestExecutionListener {
         final TestIdentifier test;
         final int points;
         final boolean hidden;
+        final String extension;
         final String location;
         boolean finished;
         long started;
         long nanos;
         final List<String> failures = new ArrayList<>();
 
-        Outcome(TestIdentifier test, int points, boolean hidden, String location) {
+        Outcome(TestIdentifier test, int points, boolean hidden, String extension, String location) {
             this.test = test;
             this.points = points;
             this.hidden = hidden;
+            this.extension = extension;
             this.location = location;
         }
     }
@@ -61,7 +63,7 @@ public final class GradingListener implements TestExecutionListener {
                     Points points = pointsOf(method);
                     if (points != null) {
                         graded.put(node.getUniqueId(), new Outcome(node, points.value(), isHidden(method.getJavaClass()),
-                                method.getJavaClass().getSimpleName() + "." + method.getMethodName()));
+                                extensionOf(method.getJavaClass()), method.getJavaClass().getSimpleName() + "." + method.getMethodName()));
                     }
                 });
             }
@@ -120,9 +122,9 @@ public final class GradingListener implements TestExecutionListener {
             }
             boolean passed = outcome.finished && outcome.failures.isEmpty();
             tests.add(new GradedTest(displayPath(outcome.test), outcome.points, passed, String.join("\n", outcome.failures),
-                    outcome.hidden, outcome.location, outcome.nanos / 1e9, stageOf(outcome.test)));
+                    outcome.hidden, outcome.location, outcome.nanos / 1e9, stageOf(outcome.test), outcome.extension));
         }
-        ScoreReport report = new ScoreReport(moduleName(), tests, (System.nanoTime() - planStarted) / 1e9);
+        ScoreReport report = new ScoreReport(moduleName(), tests, (System.nanoTime() - planStarted) / 1e9, extensionScoring());
         writeReport(report);
     }
 
@@ -180,6 +182,17 @@ public final class GradingListener implements TestExecutionListener {
         return false;
     }
 
+    /** The {@link Extension} of a test class or of a class around it (a @Nested class); null for the core course. */
+    private static String extensionOf(Class<?> testClass) {
+        for (Class<?> c = testClass; c != null; c = c.getEnclosingClass()) {
+            Extension extension = c.getAnnotation(Extension.class);
+            if (extension != null) {
+                return extension.value();
+            }
+        }
+        return null;
+    }
+
     private Outcome gradedAncestorOrSelf(TestIdentifier identifier) {
         for (Optional<TestIdentifier> node = Optional.of(identifier); node.isPresent(); node = plan.getParent(node.get())) {
             Outcome outcome = graded.get(node.get().getUniqueId());
@@ -206,6 +219,16 @@ public final class GradingListener implements TestExecutionListener {
 
     private static String describe(TestExecutionResult result) {
         return TestFailures.describe(result);
+    }
+
+    /** A misspelt switch is said here and fails the course report (CourseReport), which reads it too. */
+    private static ExtensionScoring extensionScoring() {
+        try {
+            return ExtensionScoring.fromSystemProperty();
+        } catch (IllegalArgumentException misspelt) {
+            System.err.println(misspelt.getMessage() + "; this step's report keeps extensions apart");
+            return ExtensionScoring.APART;
+        }
     }
 
     private static String moduleName() {
