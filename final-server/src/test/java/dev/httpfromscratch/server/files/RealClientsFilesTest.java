@@ -23,13 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real clients against GET /files/... (docs/08-files.md): curl's {@code -r},
- * {@code --compressed}, {@code -z}, {@code -O} and {@code -C -}, wget's {@code -c} and Python
- * {@code requests}, each skipped when the tool is not installed (Debian packages: curl, wget,
- * python3-requests). They check what a student checks by hand, so they carry no points.
+ * {@code --compressed}, {@code -z}, {@code -O} and {@code -C -}, wget's {@code -c}, Python
+ * {@code requests} and Node's {@code fetch} (what a browser's page script calls), each skipped when
+ * the tool is not installed (Debian packages: curl, wget, python3-requests, nodejs). They check
+ * what a student checks by hand, so they carry no points.
  */
 @Extension("files")
 @ExtendWith(ServerLogOnFailure.class)
-@DisplayName("Files: curl, wget and Python requests download, resume and revalidate")
+@DisplayName("Files: curl, wget, Python requests and Node fetch download, resume and revalidate")
 class RealClientsFilesTest {
     @TempDir
     Path temp;
@@ -127,6 +128,34 @@ class RealClientsFilesTest {
             List<String> command = new ArrayList<>(List.of(python, "-c", script, "http://127.0.0.1:" + server.port() + "/files/",
                     served.resolve("page.txt").toString()));
             assertThat(run(command.toArray(String[]::new)).strip()).as("the Python requests script").isEqualTo("ok");
+        }
+    }
+
+    @Test
+    @DisplayName("Node fetch: a range (206), a gzip body it inflates itself, and a revalidation (304)")
+    void nodeFetch() throws Exception {
+        String node = tool("node");
+        // fetch is Node's (18 and later) implementation of the browser API: it asks for gzip itself
+        // and inflates the body, as a browser does; --no-warnings keeps Node 18's "experimental"
+        // notice out of the output the test compares.
+        String script = String.join("\n",
+                "const fs = require('fs');",
+                "const [base, local] = process.argv.slice(1);",
+                "const check = (ok, what) => { if (!ok) { console.log(what); process.exit(1); } };",
+                "(async () => {",
+                "  let r = await fetch(base + 'data.bin', { headers: { Range: 'bytes=10-19' } });",
+                "  check(r.status === 206 && (await r.arrayBuffer()).byteLength === 10, 'range: ' + r.status);",
+                "  r = await fetch(base + 'page.txt');",
+                "  check(r.headers.get('content-encoding') === 'gzip', 'no gzip: ' + [...r.headers]);",
+                "  check((await r.text()) === fs.readFileSync(local, 'utf8'), 'inflated body differs');",
+                "  const again = await fetch(base + 'page.txt', { headers: { 'If-None-Match': r.headers.get('etag') } });",
+                "  check(again.status === 304, 'revalidation: ' + again.status);",
+                "  console.log('ok');",
+                "})().catch(e => { console.log(String(e)); process.exit(1); });");
+        try (RunningServer server = FileServers.start(served)) {
+            String output = run(node, "--no-warnings", "-e", script, "http://127.0.0.1:" + server.port() + "/files/",
+                    served.resolve("page.txt").toString());
+            assertThat(output.strip()).as("the Node fetch script").isEqualTo("ok");
         }
     }
 }
