@@ -337,6 +337,12 @@ final class EventLoop implements Runnable {
         sweep();
     }
 
+    /** One drain step at a time the caller picks (the loop runs it after every turn once draining): for in-memory tests. */
+    boolean drainAt(long at) {
+        now = at;
+        return drain();
+    }
+
     /** Called once by Connection.close(), through {@link LoopResources#closed()}. */
     private void connectionClosed(Connection connection) {
         if (connections.remove(connection)) {
@@ -362,9 +368,12 @@ final class EventLoop implements Runnable {
      * (with Connection: close) instead of being met by a close, which a proxy would see as a reset
      * (and could not retry for a POST). A connection in a lingering close is left to finish it, and
      * one accepted moments ago is given a moment for its first request (Connection#mayStillSendItsFirstRequest).
+     * A connection handed over while this turn ran (loop 0 takes the port's queue just before the
+     * drain begins) is opened and read like any other, not closed unread: closing a socket with
+     * a request in its receive queue sends RST, and nginx logs "recv() failed (104)".
      */
     private boolean drain() {
-        closeQueued();
+        registerNewConnections();
         boolean late = now - drainDeadline >= 0;
         due.addAll(connections);
         for (Connection connection : due) {

@@ -119,4 +119,19 @@ class EventLoopTest {
         assertThat(others).as("the other connections due in the same sweep, still open").noneMatch(InMemoryChannel::isOpen);
         assertThat(test.console()).as("the console (the failure is printed)").contains("unexpected error");
     }
+
+    @Test
+    @DisplayName("a connection handed over just before the drain begins is read and answered, not closed unread")
+    void drainOpensWhatWasHandedOver() {
+        // Loop 0 takes the port's queue and hands connections out right before close() starts the
+        // drain; one may still be in this loop's queue when its drain step runs. Closing it unread
+        // would send RST under a request that is already there.
+        InMemoryChannel late = test.channel();
+        late.arrive("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(loop.adopt(late)).as("adopt() on a running loop").isTrue();
+        loop.beginDrain(T0 + 5 * SECOND);
+        loop.drainAt(T0);
+        assertThat(late.sentText()).as("what a connection handed over just before the drain was sent (its request was waiting)")
+                .startsWith("HTTP/1.1 200 ");
+    }
 }
