@@ -23,9 +23,9 @@ RESULTS=${RESULTS:-bench/results}
 # longer than opening 100,000 connections takes (the default 60 s would close the first ones).
 SERVER_ARGS=${SERVER_ARGS:-"--access-log off --max-connections $((CONNECTIONS + 100)) --backlog 4096 --idle-timeout-ms 600000"}
 JAVA_OPTS=${JAVA_OPTS:-""}
-[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -gt $((CONNECTIONS + 1000)) ] || {
+[ "$(ulimit -n)" = unlimited ] || [ "$(ulimit -n)" -ge $((CONNECTIONS + 1000)) ] || {
   echo "open-files limit $(ulimit -n) (hard: $(ulimit -Hn)) is too low for $CONNECTIONS connections:" >&2
-  echo "raise the hard limit above $((CONNECTIONS + 1000)) (LimitNOFILE=, /etc/security/limits.conf) or run CONNECTIONS=$(( $(ulimit -n) - 1000 ))" >&2
+  echo "raise the hard limit to at least $((CONNECTIONS + 1000)) (LimitNOFILE=, /etc/security/limits.conf) or run CONNECTIONS=$(( $(ulimit -n) - 1000 ))" >&2
   exit 1; }
 if [ -z "${SKIP_BUILD:-}" ]; then
   mvn -B -ntp -q -DskipTests package -pl final-server
