@@ -3,7 +3,7 @@
 # found"): runs final-server (or nginx) with one event loop, warms it up with wrk, then counts the
 # system calls of every thread of the process while wrk runs, and divides by the requests wrk
 # completed. A count per request depends far less on how busy the machine is than a CPU time
-# does: it is the figure to compare before and after a change on a shared machine.
+# does: it is the figure to compare before and after a change on a busy machine.
 #
 # Two counters: COUNTER=perf (the default when perf is installed) counts the kernel's syscall
 # tracepoints (`perf stat -e syscalls:sys_enter_*`), which barely slows the server, so races such
