@@ -38,31 +38,43 @@ public record RunOptions(InetAddress bindAddress, Duration drainDelay, boolean l
 
     /** In-process defaults: every address, no drain delay, no connection lines, /metrics at most one second old. */
     public static RunOptions defaults() {
-        return new RunOptions(null, Duration.ZERO, false, DEFAULT_METRICS_MAX_AGE, null, 0);
+        return new Builder().build();
     }
 
-    public RunOptions withDrainDelay(Duration value) {
-        return new RunOptions(bindAddress, value, logConnections, metricsMaxAge, filesDir, sendBufferBytes);
+    /** A builder holding this value, to change a few fields of it (as {@link ServerConfig#toBuilder()}). */
+    public Builder toBuilder() {
+        return new Builder().bindAddress(bindAddress).drainDelay(drainDelay).logConnections(logConnections)
+                .metricsMaxAge(metricsMaxAge).filesDir(filesDir).sendBufferBytes(sendBufferBytes);
     }
 
-    public RunOptions withBindAddress(InetAddress value) {
-        return new RunOptions(value, drainDelay, logConnections, metricsMaxAge, filesDir, sendBufferBytes);
-    }
+    public RunOptions withDrainDelay(Duration value) { return toBuilder().drainDelay(value).build(); }
+    public RunOptions withBindAddress(InetAddress value) { return toBuilder().bindAddress(value).build(); }
+    public RunOptions withLogConnections(boolean value) { return toBuilder().logConnections(value).build(); }
+    public RunOptions withMetricsMaxAge(Duration value) { return toBuilder().metricsMaxAge(value).build(); }
+    public RunOptions withFilesDir(Path value) { return toBuilder().filesDir(value).build(); }
+    public RunOptions withSendBufferBytes(int value) { return toBuilder().sendBufferBytes(value).build(); }
 
-    public RunOptions withLogConnections(boolean value) {
-        return new RunOptions(bindAddress, drainDelay, value, metricsMaxAge, filesDir, sendBufferBytes);
-    }
+    /** The one place that lists every field with its default; the record's constructor checks the ranges. */
+    public static final class Builder {
+        private InetAddress bindAddress;
+        private Duration drainDelay = Duration.ZERO;
+        private boolean logConnections;
+        private Duration metricsMaxAge = DEFAULT_METRICS_MAX_AGE;
+        private Path filesDir;
+        private int sendBufferBytes;
 
-    public RunOptions withMetricsMaxAge(Duration value) {
-        return new RunOptions(bindAddress, drainDelay, logConnections, value, filesDir, sendBufferBytes);
-    }
+        private Builder() {}
 
-    public RunOptions withFilesDir(Path value) {
-        return new RunOptions(bindAddress, drainDelay, logConnections, metricsMaxAge, value, sendBufferBytes);
-    }
+        public Builder bindAddress(InetAddress value) { bindAddress = value; return this; }
+        public Builder drainDelay(Duration value) { drainDelay = value; return this; }
+        public Builder logConnections(boolean value) { logConnections = value; return this; }
+        public Builder metricsMaxAge(Duration value) { metricsMaxAge = value; return this; }
+        public Builder filesDir(Path value) { filesDir = value; return this; }
+        public Builder sendBufferBytes(int value) { sendBufferBytes = value; return this; }
 
-    public RunOptions withSendBufferBytes(int value) {
-        return new RunOptions(bindAddress, drainDelay, logConnections, metricsMaxAge, filesDir, value);
+        public RunOptions build() {
+            return new RunOptions(bindAddress, drainDelay, logConnections, metricsMaxAge, filesDir, sendBufferBytes);
+        }
     }
 
     /** For the log line at start. */
