@@ -15,6 +15,7 @@
 #   WORKLOAD=keepalive-50 bash bench/syscalls.sh
 #   JAR=/path/to/other/final-server.jar SKIP_BUILD=1 bash bench/syscalls.sh   # another build
 #   TARGET=nginx bash bench/syscalls.sh               # nginx, one worker, bench/nginx's configuration
+#   TARGET=raw-nio-loop bash bench/syscalls.sh        # the floor (benchmarks/RawNioLoopServer), one reactor
 #
 # strace stops the process at every system call, so throughput under it is far below the real
 # one: read the counts, not the requests per second. Loopback only; each wrk run is bounded by
@@ -37,6 +38,11 @@ if [ "$TARGET" = nginx ]; then
   mkdir -p "$dir/tmp" "$dir/logs"
   sed -e "s/__PORT__/$PORT/" -e "s/__WORKERS__/$LOOPS/" bench/nginx/nginx.conf.template > "$dir/nginx.conf"
   nginx -p "$dir/" -c "$dir/nginx.conf" -e stderr > "$dir/server.log" 2>&1 &
+elif [ "$TARGET" = raw-nio-loop ]; then
+  [ -n "${SKIP_BUILD:-}" ] || mvn -B -ntp -q -DskipTests -Pbench package -pl benchmarks
+  cp benchmarks/target/benchmarks.jar "$dir/bench.jar"
+  "$JAVA" -Xms512m -Xmx512m -cp "$dir/bench.jar" dev.httpfromscratch.bench.RawNioLoopServer --port "$PORT" --reactors "$LOOPS" \
+    > "$dir/server.log" 2>&1 &
 else
   [ -n "${SKIP_BUILD:-}" ] || mvn -B -ntp -q -DskipTests package -pl final-server
   cp "${JAR:-final-server/target/final-server.jar}" "$dir/server.jar" # a copy: another build may rewrite target/

@@ -88,6 +88,17 @@ final class EventLoop implements Runnable {
     private volatile boolean draining;
     private long now;
     private long nextSweep;
+    /**
+     * The clock read once per turn, by the turn's first ready key, and shared by every key after
+     * it: a request's duration then starts when epoll handed its bytes over, and a turn of forty
+     * ready connections reads the clock once instead of forty times (each read is a vDSO call of
+     * a few tens of nanoseconds, as much as parsing a header line: docs/06-performance.md).
+     */
+    private long turnTime;
+    private boolean turnTimeTaken;
+    /** System.nanoTime() at which the Date of the fixed responses goes stale: the wall clock is read about once a second. */
+    private long dateStaleAt;
+    private boolean dateTaken;
 
     EventLoop(int number, ServerContext context, FixedResponses fixedResponses) throws IOException {
         this(number, context, fixedResponses, Selector.open()); // epoll_create1(): one epoll fd per loop
@@ -150,11 +161,12 @@ final class EventLoop implements Runnable {
                     wakeAt = acceptor.pausedUntil();
                 }
                 long waitMillis = Math.max(1, (wakeAt - System.nanoTime() + 999_999) / 1_000_000);
+                turnTimeTaken = false;
                 selector.select(onReady, waitMillis); // epoll_wait(epfd, events, n, waitMillis)
                 if (turnHook != null) {
                     turnHook.accept(number);
                 }
-                now = System.nanoTime();
+                now = turnTimeTaken ? turnTime : System.nanoTime();
                 if (acceptor != null) {
                     failing = ACCEPTING;
                     acceptTurn();
@@ -197,15 +209,17 @@ final class EventLoop implements Runnable {
 
     /** Handles one ready key; a failure is this connection's problem, never the loop's. */
     private void onReady(SelectionKey key) {
-        long at = System.nanoTime();
         if (key == acceptKey) {
             acceptable = true; // accepted after the other ready keys: see acceptTurn
             return;
         }
+        if (!turnTimeTaken) {
+            turnTime = System.nanoTime();
+            turnTimeTaken = true;
+            refreshDate(turnTime);
+        }
+        long at = turnTime;
         Connection connection = (Connection) key.attachment();
-        // Both clocks are vDSO calls on Linux (no system call, tens of nanoseconds); the fixed
-        // responses reformat their Date only when the second changed, so at most once a second.
-        fixedResponses.refreshDate(System.currentTimeMillis());
         try {
             if (key.isValid() && key.isWritable()) {
                 connection.onWritable(at);
@@ -239,7 +253,7 @@ final class EventLoop implements Runnable {
             // After the turn's reads and writes, not among them: the later a connection is
             // accepted, the likelier its request is already there for openHere's first read.
             acceptable = false;
-            fixedResponses.refreshDate(System.currentTimeMillis()); // a first read may answer at once
+            refreshDate(now); // a first read may answer at once
             acceptor.acceptReady(this, now);
         }
         acceptor.resumeIfPaused(now);
@@ -303,6 +317,19 @@ final class EventLoop implements Runnable {
             connection.close();
         } catch (RuntimeException | StackOverflowError bug) {
             closeAfterBug(connection, bug); // close() gives the slot back
+        }
+    }
+
+    /**
+     * Keeps the fixed responses' Date current: the wall clock is read only when the second it
+     * showed has ended by the monotonic clock, about once a second however many requests come.
+     */
+    private void refreshDate(long nanos) {
+        if (!dateTaken || nanos - dateStaleAt >= 0) {
+            long millis = System.currentTimeMillis();
+            fixedResponses.refreshDate(millis);
+            dateStaleAt = nanos + (1000 - Math.floorMod(millis, 1000)) * 1_000_000L;
+            dateTaken = true;
         }
     }
 

@@ -73,9 +73,24 @@ final class HostField {
         }
     }
 
+    /** The ASCII characters a reg-name may hold (unreserved and sub-delims): one array lookup per character. */
+    private static final boolean[] REG_NAME = new boolean[128];
+
+    static {
+        for (char c = 'a'; c <= 'z'; c++) {
+            REG_NAME[c] = true;
+            REG_NAME[Character.toUpperCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            REG_NAME[c] = true;
+        }
+        for (char c : "-._~!$&'()*+,;=".toCharArray()) {
+            REG_NAME[c] = true;
+        }
+    }
+
     private static boolean isRegNameChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || "-._~!$&'()*+,;=".indexOf(c) >= 0;
+        return c < 128 && REG_NAME[c];
     }
 
     private static RequestRejection invalid(String host) {
