@@ -16,6 +16,7 @@ source bench/common.sh
 CONNECTIONS=${CONNECTIONS:-100000}
 SOURCES=${SOURCES:-$((CONNECTIONS / 20000 + 1))}
 MAX_KIB_PER_CONNECTION=${MAX_KIB_PER_CONNECTION:-2}
+SETTLE_SECONDS=${SETTLE_SECONDS:-2}   # from the last connection opened to reading the RSS held
 PORT=${PORT:-19180}
 RESULTS=${RESULTS:-bench/results}
 # final-server's own defaults (heap sized by the JVM), except: no access log, room for the
@@ -44,7 +45,7 @@ mkdir -p "$RESULTS"
   echo "# final-server $SERVER_ARGS ${JAVA_OPTS:+(JVM: $JAVA_OPTS)}, $("$JAVA" -version 2>&1 | head -1)"
   echo "server threads: $(ls /proc/$server/task | wc -l), VmRSS before the check: $(awk '/VmRSS/ {print $2, $3}' /proc/$server/status)"
   "$JAVA" -cp "$dir/benchmarks.jar" dev.httpfromscratch.bench.IdleConnectionsCheck --port "$PORT" --pid "$server" \
-    --connections "$CONNECTIONS" --sources "$SOURCES" --max-kib-per-connection "$MAX_KIB_PER_CONNECTION" && echo 0 > "$dir/status" || echo 1 > "$dir/status"
+    --connections "$CONNECTIONS" --sources "$SOURCES" --max-kib-per-connection "$MAX_KIB_PER_CONNECTION" --settle-seconds "$SETTLE_SECONDS" && echo 0 > "$dir/status" || echo 1 > "$dir/status"
   echo "server threads after: $(ls /proc/$server/task | wc -l)"
 } 2>&1 | tee "$RESULTS/idle-check.txt"
 status=$(cat "$dir/status")

@@ -27,10 +27,15 @@ import java.util.stream.Stream;
  *
  * <p>The figure that matters is the memory per connection above the server's idle baseline:
  * the RSS after a warm-up of a few thousand requests on one connection, before the N connections.
+ * RSS also counts heap the JVM has grown but not filled (garbage from opening the connections,
+ * headroom the collector keeps), so from run to run it moves by more than the connections weigh
+ * at a few tens of thousands of them. Beside it the check reports what the connections really
+ * keep: the server's live heap after a full collection ({@code jcmd <pid> GC.class_histogram},
+ * which collects first), before and while holding them, each read after the RSS so it cannot lower it.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.httpfromscratch.bench.IdleConnectionsCheck
  * --port 8080 --pid 1234 [--connections 100000] [--sources 8] [--max-kib-per-connection 2]
- * [--max-rss-mib M]}; exit code 0 when every check passed. Needs {@code ulimit -n} above N for
+ * [--max-rss-mib M] [--settle-seconds S]}; exit code 0 when every check passed. Needs {@code ulimit -n} above N for
  * this process and the server (bench/idle-check.sh checks it). Loopback only.
  */
 public final class IdleConnectionsCheck {
@@ -48,6 +53,7 @@ public final class IdleConnectionsCheck {
         int sources = 0;
         double maxKibPerConnection = 2;
         long maxRssMib = 0; // 0: no limit on the total, only on the memory per connection
+        long settleSeconds = 2; // between opening the last connection and reading the RSS held
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
@@ -56,12 +62,13 @@ public final class IdleConnectionsCheck {
                 case "--sources" -> sources = Integer.parseInt(args[i + 1]);
                 case "--max-kib-per-connection" -> maxKibPerConnection = Double.parseDouble(args[i + 1]);
                 case "--max-rss-mib" -> maxRssMib = Long.parseLong(args[i + 1]);
+                case "--settle-seconds" -> settleSeconds = Long.parseLong(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (port == 0 || pid < 0) {
             System.err.println("usage: IdleConnectionsCheck --port N --pid SERVER_PID [--connections N] [--sources K]"
-                    + " [--max-kib-per-connection KIB] [--max-rss-mib M]");
+                    + " [--max-kib-per-connection KIB] [--max-rss-mib M] [--settle-seconds S]");
             System.exit(2);
         }
         if (sources <= 0) {
@@ -84,6 +91,9 @@ public final class IdleConnectionsCheck {
         Thread.sleep(2_000);
         long rssBefore = rssKib(pid);
         int fdsBefore = openFiles(pid);
+        // After the RSS: the full collection could shrink the heap and lower the baseline. jcmd's
+        // attach leaves a thread in the server, a few pages of the RSS held.
+        long liveBefore = liveHeapBytes(pid);
 
         List<SocketChannel> idle = new ArrayList<>(connections);
         long started = System.nanoTime();
@@ -112,9 +122,10 @@ public final class IdleConnectionsCheck {
         }
         double openSeconds = (System.nanoTime() - started) / 1e9;
         long sourcesUsed = idle.stream().map(IdleConnectionsCheck::sourceAddress).distinct().count();
-        Thread.sleep(2_000); // let the server's GC and allocator settle before reading RSS
+        Thread.sleep(settleSeconds * 1000); // let the server's GC and allocator settle before reading RSS
         long rssHeld = rssKib(pid);
         int fdsHeld = openFiles(pid);
+        long liveHeld = liveHeapBytes(pid);
 
         boolean newConnectionServed;
         try (SocketChannel fresh = SocketChannel.open(server)) {
@@ -144,6 +155,12 @@ public final class IdleConnectionsCheck {
         System.out.printf("server open files: %d idle baseline, %d holding them (+%d)%n", fdsBefore, fdsHeld, fdsHeld - fdsBefore);
         System.out.printf("server VmRSS: %.1f MiB idle baseline, %.1f MiB holding them: %.2f KiB per connection above the baseline"
                 + " (budget %.2f)%n", rssBefore / 1024.0, rssHeld / 1024.0, kibPerConnection, maxKibPerConnection);
+        if (liveBefore > 0 && liveHeld > 0 && !idle.isEmpty()) {
+            System.out.printf("server live heap after a full GC: %.1f MiB idle baseline, %.1f MiB holding them: %.2f KiB per connection%n",
+                    liveBefore / 1048576.0, liveHeld / 1048576.0, (liveHeld - liveBefore) / 1024.0 / idle.size());
+        } else {
+            System.out.println("server live heap: not measured (jcmd could not attach)");
+        }
         System.out.println("new connection served while holding them: " + newConnectionServed);
         System.out.println("idle connections still served (every 100th): " + probedServed + " of " + probed);
         List<String> failures = new ArrayList<>();
@@ -200,6 +217,30 @@ public final class IdleConnectionsCheck {
             return ((InetSocketAddress) channel.getLocalAddress()).getAddress();
         } catch (IOException closed) {
             return null;
+        }
+    }
+
+    /**
+     * The server's live heap in bytes: the total of {@code jcmd <pid> GC.class_histogram}, which
+     * runs a full collection first. -1 when jcmd is missing or cannot attach (another user's JVM).
+     */
+    private static long liveHeapBytes(long pid) throws InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            long total = -1;
+            try (var lines = process.inputReader(StandardCharsets.UTF_8).lines()) {
+                for (String line : (Iterable<String>) lines::iterator) {
+                    String[] fields = line.trim().split("\\s+");
+                    if (fields.length == 3 && fields[0].equals("Total")) {
+                        total = Long.parseLong(fields[2]);
+                    }
+                }
+            }
+            return process.waitFor() == 0 ? total : -1;
+        } catch (IOException | NumberFormatException failed) {
+            return -1;
         }
     }
 

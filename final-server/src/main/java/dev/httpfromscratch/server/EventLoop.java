@@ -213,12 +213,7 @@ final class EventLoop implements Runnable {
             acceptable = true; // accepted after the other ready keys: see acceptTurn
             return;
         }
-        if (!turnTimeTaken) {
-            turnTime = System.nanoTime();
-            turnTimeTaken = true;
-            refreshDate(turnTime);
-        }
-        long at = turnTime;
+        long at = turnTimeTaken ? turnTime : takeTurnTime();
         Connection connection = (Connection) key.attachment();
         try {
             if (key.isValid() && key.isWritable()) {
@@ -318,6 +313,14 @@ final class EventLoop implements Runnable {
         } catch (RuntimeException | StackOverflowError bug) {
             closeAfterBug(connection, bug); // close() gives the slot back
         }
+    }
+
+    /** The turn's first ready key reads the clock for all of them (kept out of onReady, which stays small enough to inline). */
+    private long takeTurnTime() {
+        turnTime = System.nanoTime();
+        turnTimeTaken = true;
+        refreshDate(turnTime);
+        return turnTime;
     }
 
     /**
