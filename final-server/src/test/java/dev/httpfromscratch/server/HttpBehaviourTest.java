@@ -42,6 +42,29 @@ class HttpBehaviourTest {
     }
 
     @Test
+    @DisplayName("the Date of the pre-encoded answers follows the clock: two answers 1.5 s apart on one connection differ, each within 2 s of now")
+    void dateFollowsTheClock() throws InterruptedException {
+        try (RunningServer server = TestServers.start(); RawConnection client = server.connect()) {
+            RawResponse first = client.send(GET_ROOT).readResponse();
+            Thread.sleep(1_500);
+            RawResponse second = client.send(GET_ROOT).readResponse();
+            java.time.Instant firstDate = date(first);
+            java.time.Instant secondDate = date(second);
+            assertThat(secondDate).as("the Date of an answer 1.5 s after another one on the same connection: the loop"
+                    + " reformats it when the second it shows has ended (EventLoop.refreshDate).%n%s", client.transcript())
+                    .isAfter(firstDate);
+            assertThat(Duration.between(secondDate, java.time.Instant.now()).abs())
+                    .as("how far the second answer's Date is from this machine's clock.%n%s", client.transcript())
+                    .isLessThan(Duration.ofSeconds(2));
+        }
+    }
+
+    private static java.time.Instant date(RawResponse response) {
+        String value = response.header("Date").orElseThrow(() -> new AssertionError("no Date field.%n" + response.transcript()));
+        return java.time.ZonedDateTime.parse(value, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    }
+
+    @Test
     @Points(2)
     @DisplayName("keep-alive: three requests, one after another, on one connection")
     void keepAlive() {

@@ -112,6 +112,18 @@ class RequestPipelineTest {
         assertThat(pipeline.waitingFor()).isEqualTo(Phase.IDLE);
     }
 
+    @Test
+    @DisplayName("the Host check is remembered per connection only for a value that passed: a later request with another, invalid Host gets 400")
+    void hostCheckedForEveryNewValue() {
+        pipeline(TestServers.config());
+        feed("GET / HTTP/1.1\r\nHost: example.com\r\n\r\n" + "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"
+                + "GET / HTTP/1.1\r\nHost: exa mple.com\r\n\r\n");
+        assertThat(statuses()).as("a valid Host twice, then an invalid one on the same connection (RFC 9112 §3.2: 400);"
+                + " a server that skipped the check after the first request answers 200 here; all bytes sent:%n%s", socket.text())
+                .isEqualTo("200 200 400");
+        assertThat(pipeline.closing()).as("a refused request closes the connection").isTrue();
+    }
+
     /** One read as the loop hands it over: the bytes at the start of a larger buffer, which the read did not fill. */
     private void read(String bytes) {
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024).put(bytes.getBytes(StandardCharsets.ISO_8859_1)).flip();
