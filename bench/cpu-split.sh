@@ -42,13 +42,8 @@ taskset -c 0 "$JAVA" -Xms512m -Xmx512m -XX:+PreserveFramePointer -XX:+UnlockDiag
   "${command[@]}" > "$dir/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 150); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
-case "$WORKLOAD" in
-  close)        options=(-c 50 -H 'Connection: close') ;;
-  pipeline-16)  options=(-c 50 -s bench/lua/pipeline.lua) ;;
-  keepalive-50) options=(-c 50) ;;
-  *) echo "unknown WORKLOAD $WORKLOAD (close, pipeline-16, keepalive-50)" >&2; exit 2 ;;
-esac
+wait_for_server "$PORT"
+workload_options "$WORKLOAD"
 taskset -c 1 wrk -t 2 "${options[@]}" -d "${WARMUP}s" "http://127.0.0.1:$PORT/" > /dev/null   # JIT first
 perf record -q -F "$FREQUENCY" -p "$server" -o "$dir/perf.data" -- sleep "$DURATION" > /dev/null 2>&1 &
 recorder=$!

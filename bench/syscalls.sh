@@ -51,13 +51,8 @@ else
 fi
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 150); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/" && break; sleep 0.2; done
-case "$WORKLOAD" in
-  close)        options=(-c 50 -H 'Connection: close') ;;
-  pipeline-16)  options=(-c 50 -s bench/lua/pipeline.lua) ;;
-  keepalive-50) options=(-c 50) ;;
-  *) echo "unknown WORKLOAD $WORKLOAD (close, pipeline-16, keepalive-50)" >&2; exit 2 ;;
-esac
+wait_for_server "$PORT"
+workload_options "$WORKLOAD"
 wrk -t 2 "${options[@]}" -d 5s "http://127.0.0.1:$PORT/" > /dev/null   # warm-up: JIT before counting
 pids="$server $(cat /proc/"$server"/task/*/children 2>/dev/null)" # nginx's workers too
 if [ "$COUNTER" = perf ]; then
