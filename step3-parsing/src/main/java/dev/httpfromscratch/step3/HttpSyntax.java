@@ -89,6 +89,19 @@ public final class HttpSyntax {
         return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
+    /** True when {@code text} is exactly {@code bytes[from, to)} read as ISO-8859-1, as {@link #fieldValue} reads them. */
+    static boolean sameText(String text, byte[] bytes, int from, int to) {
+        if (text.length() != to - from) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) != (bytes[from + i] & 0xff)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static String target(byte[] bytes, int from, int to) {
         if (to - from == 1 && bytes[from] == '/') {
             return "/";

@@ -229,6 +229,37 @@ class RequestParserTest {
         assertThat(buffer.hasRemaining()).as("the three requests used every byte of the buffer").isFalse();
     }
 
+    @Test
+    @DisplayName("a keep-alive client's fields are read anew on every request: a value changed in one byte, or moved, is not the last request's")
+    void keepAliveFieldsAreReadAnew() {
+        // Requests of one connection, each differing from the one before in a way a parser that
+        // reuses the previous request's Strings could miss: the same length with the last byte
+        // changed, the same fields in another order, a field dropped, a name's case changed.
+        String[] raw = {
+            "GET / HTTP/1.1\r\nHost: a.example\r\nX-Token: abc\r\nCookie: id=1\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: a.example\r\nX-Token: abd\r\nCookie: id=1\r\n\r\n",
+            "GET / HTTP/1.1\r\nCookie: id=1\r\nHost: a.example\r\nX-Token: abd\r\n\r\n",
+            "GET / HTTP/1.1\r\nHost: b.example\r\n\r\n",
+            "GET / HTTP/1.1\r\nhost: b.example\r\nX-Token: abd\r\n\r\n",
+        };
+        String[] expected = {
+            "GET / HTTP/1.1\nHost: a.example\nX-Token: abc\nCookie: id=1\nbody=",
+            "GET / HTTP/1.1\nHost: a.example\nX-Token: abd\nCookie: id=1\nbody=",
+            "GET / HTTP/1.1\nCookie: id=1\nHost: a.example\nX-Token: abd\nbody=",
+            "GET / HTTP/1.1\nHost: b.example\nbody=",
+            "GET / HTTP/1.1\nhost: b.example\nX-Token: abd\nbody=",
+        };
+        RequestParser parser = new RequestParser();
+        for (int i = 0; i < raw.length; i++) {
+            ParseResult result = parse(parser, ByteBuffer.wrap(Bytes.ascii(raw[i])));
+            if (!(result instanceof ParseResult.Complete complete) || !describe(complete.request()).equals(expected[i])) {
+                fail("request %d of one keep-alive connection:%n%s%nshould be%n    %s%nbut the parser said%n    %s%n"
+                        + "Each request's fields are the bytes it sent, whatever the request before it sent.",
+                        i + 1, Bytes.block(Bytes.ascii(raw[i])), oneLine(expected[i]), show(result));
+            }
+        }
+    }
+
     // ---- stage 3: limits, checked as the bytes pass --------------------------------------------
 
     @ParameterizedTest(name = "{0} -> {1}")
