@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  * <p>What it keeps: the current line only while it is split across reads (copied into a small
  * buffer that never grows past the line's limit), the header fields, and the body. Every limit of
  * {@link ParserLimits} is checked before bytes are kept. Strings are created only for the method,
- * target and header names and values, and common ones (GET, Host, ...) are shared constants.
+ * target and header names and values; common ones (GET, Host, ...) are shared constants, and a
+ * field a keep-alive client repeats reuses the previous request's String.
  *
  * <p>Use: call {@link #parse(ByteBuffer)} with the buffer in read mode (after {@code flip()});
  * it advances the buffer's position past the bytes it used. After {@code Complete} the bytes left
