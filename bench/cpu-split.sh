@@ -10,6 +10,7 @@
 #   WORKLOAD=pipeline-16 bash bench/cpu-split.sh
 #   TARGET=raw-nio-loop bash bench/cpu-split.sh              # the floor, for comparison
 #   JAR=/path/to/other/final-server.jar SKIP_BUILD=1 bash bench/cpu-split.sh
+#   TOP=40 bash bench/cpu-split.sh                           # list 40 symbols instead of 15
 #
 # Why samples and not /proc's CPU time: the time per request of the whole process moves by 10 %
 # from one run to the next with how many events each epoll_wait returns, and most of it is the
@@ -64,5 +65,5 @@ perf report -i "$dir/perf.data" --no-children --sort comm,dso -F sample,comm,dso
 echo "top symbols outside the kernel, µs per request:"
 perf report -i "$dir/perf.data" --no-children --sort sym -F sample,sym --stdio -g none 2>/dev/null \
   | awk -v n="$requests" -v hz="$FREQUENCY" '$1 ~ /^[0-9]+$/ && $2 != "[k]" { us = $1 / hz / n * 1e6; $1 = ""; $2 = ""
-      if (us >= 0.004) printf "  %7.3f %s\n", us, $0 }' | sort -rn | head -15
+      if (us >= 0.004) printf "  %7.3f %s\n", us, $0 }' | sort -rn | head -${TOP:-15}
 rm -rf "$dir" "/tmp/perf-$server.map"
