@@ -62,7 +62,7 @@ public final class RequestParser {
     private String target;
     private String version;
     private HttpHeaders headers = new HttpHeaders();
-    /** The previous request's fields while this one's are parsed (see {@link #fieldValue}); null otherwise. */
+    /** The previous request's fields while this one's are parsed (see {@link #repeated}); null otherwise. */
     private HttpHeaders previous;
     private RequestHead head;
     private BodyDecoder body;
@@ -480,33 +480,34 @@ public final class RequestParser {
         // END SOLUTION
     }
 
-    /**
-     * The name of the field about to be added, as {@link HttpSyntax#fieldName}, but the previous
-     * request's String when the field at the same place had the same name (see {@link #fieldValue}).
-     */
+    /** The name of the field about to be added, as {@link HttpSyntax#fieldName}, or the previous request's (see {@link #repeated}). */
     private String fieldName(byte[] bytes, int from, int to) {
-        int index = headers.size();
-        if (previous != null && index < previous.size() && HttpSyntax.sameText(previous.name(index), bytes, from, to)) {
-            return previous.name(index);
-        }
-        return HttpSyntax.fieldName(bytes, from, to);
+        String same = repeated(true, bytes, from, to);
+        return same != null ? same : HttpSyntax.fieldName(bytes, from, to);
+    }
+
+    /** The value of the field about to be added, as {@link HttpSyntax#fieldValue}, or the previous request's (see {@link #repeated}). */
+    private String fieldValue(byte[] bytes, int from, int to) {
+        String same = repeated(false, bytes, from, to);
+        return same != null ? same : HttpSyntax.fieldValue(bytes, from, to);
     }
 
     /**
-     * The value of the field about to be added, as {@link HttpSyntax#fieldValue}, but the previous
-     * request's String when the field at the same place had the same bytes. A keep-alive client
-     * sends the same fields in the same order on every request (Host, User-Agent, Accept, its
-     * cookies): one comparison, which usually fails at the length or the first bytes when the
-     * field changed, is cheaper than a new String, and a browser's 806-byte request then
-     * allocates 432 bytes instead of 1,984 (docs/06-performance.md, "The parser under JMH").
-     * Strings are immutable, so two requests sharing one is safe.
+     * The previous request's name (or value) of the field at the place about to be filled, when it
+     * has exactly these bytes; else null. A keep-alive client sends the same fields in the same
+     * order on every request (Host, User-Agent, Accept, its cookies), so reusing their Strings
+     * takes most of the allocation out of parsing its requests: a browser's 806-byte request
+     * allocates 432 bytes instead of 1,984. The comparison costs about what the copy would, so
+     * this saves garbage, not time (docs/06-performance.md, "The parser under JMH"). Strings are
+     * immutable, so two requests sharing one is safe.
      */
-    private String fieldValue(byte[] bytes, int from, int to) {
+    private String repeated(boolean name, byte[] bytes, int from, int to) {
         int index = headers.size();
-        if (previous != null && index < previous.size() && HttpSyntax.sameText(previous.value(index), bytes, from, to)) {
-            return previous.value(index);
+        if (previous == null || index >= previous.size()) {
+            return null;
         }
-        return HttpSyntax.fieldValue(bytes, from, to);
+        String last = name ? previous.name(index) : previous.value(index);
+        return HttpSyntax.sameText(last, bytes, from, to) ? last : null;
     }
 
     @Override
